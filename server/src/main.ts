@@ -1,0 +1,4 @@
+// Entry point of `secretspec-language-server`: `node dist/server.js --stdio`.
+import { startServer } from './server';
+
+startServer();

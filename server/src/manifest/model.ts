@@ -1,0 +1,144 @@
+// The typed manifest model: what SecretSpec reads out of secretspec.toml,
+// with the origin (file + key path) of every piece so problems and editor
+// features can point at the exact text.
+import type { TomlPath } from './path';
+
+/** `file` is the absolute path of the manifest that holds `path`; null = the document itself. */
+export interface Origin {
+  file: string | null;
+  path: TomlPath;
+}
+
+export interface Sourced<T> {
+  value: T;
+  at: Origin;
+}
+
+export const SECRET_FIELDS = [
+  'description',
+  'required',
+  'default',
+  'composed',
+  'providers',
+  'ref',
+  'refs',
+  'as_path',
+  'encoding',
+  'extract',
+  'type',
+  'generate',
+  'prompt',
+] as const;
+export type SecretField = (typeof SECRET_FIELDS)[number];
+
+export const REF_COORDINATES = ['item', 'field', 'vault', 'section', 'version'] as const;
+export type RefCoords = Partial<Record<(typeof REF_COORDINATES)[number], string>>;
+
+export const SECRET_TYPES = ['password', 'hex', 'base64', 'uuid', 'command', 'rsa_private_key'] as const;
+export const ENCODINGS = ['base64', 'base64url', 'hex'] as const;
+export const GENERATE_OPTIONS = ['length', 'bytes', 'bits', 'charset', 'command'] as const;
+
+export interface GroupMembership {
+  at_least_one?: Sourced<string[]>;
+  exactly_one?: Sourced<string[]>;
+}
+export type Requiredness = boolean | GroupMembership;
+
+export interface SecretValues {
+  description: string;
+  required: Requiredness;
+  default: string;
+  composed: string;
+  providers: string[];
+  ref: RefCoords;
+  refs: Record<string, RefCoords>;
+  as_path: boolean;
+  encoding: string;
+  extract: { format: 'json' | 'ini'; pointer: string };
+  type: string;
+  generate: boolean | Record<string, unknown>;
+  prompt: boolean;
+}
+
+export type SecretFields = { [F in SecretField]?: Sourced<SecretValues[F]> };
+
+export interface SecretDecl {
+  name: string;
+  profile: string;
+  at: Origin;
+  /** Fields with a valid value. */
+  fields: SecretFields;
+  /** Every field key written, valid or not ("presence counts, not truthiness"). */
+  written: ReadonlySet<SecretField>;
+}
+
+export interface ProfileDefaults {
+  at: Origin;
+  inherit?: Sourced<boolean>;
+  required?: Sourced<boolean>;
+  default?: Sourced<string>;
+  providers?: Sourced<string[]>;
+}
+
+export interface ProfileModel {
+  name: string;
+  at: Origin;
+  secrets: Map<string, SecretDecl>;
+  defaults?: ProfileDefaults;
+}
+
+export interface CredentialSource {
+  name: string;
+  at: Origin;
+  provider?: Sourced<string>;
+  ref?: Sourced<RefCoords>;
+}
+
+export interface AliasModel {
+  name: string;
+  at: Origin;
+  /** `string`: alias = "uri"; `leaf`: { uri, credentials?, ref? }; `inline-cached`: { uri, cache }; `cached-fallback`: { fallback, cache }; `invalid`: shape error reported. */
+  kind: 'string' | 'leaf' | 'inline-cached' | 'cached-fallback' | 'invalid';
+  uri?: Sourced<string>;
+  credentials: CredentialSource[];
+  ref?: Sourced<RefCoords>;
+  fallback?: Array<Sourced<string>>;
+  cache?: { at: Origin; provider?: Sourced<string>; maxAge?: Sourced<string> };
+}
+
+export interface ScopeModel {
+  name: string;
+  at: Origin;
+  secrets?: Array<Sourced<string>>;
+  secretsAt?: Origin;
+}
+
+export interface ProjectModel {
+  at?: Origin;
+  name?: Sourced<string>;
+  revision?: Sourced<string>;
+  extends?: Array<Sourced<string>>;
+  requireReason?: Sourced<boolean | 'agents'>;
+}
+
+/** One file's content as SecretSpec deserializes it. */
+export interface DocumentModel {
+  file: string | null;
+  project?: ProjectModel;
+  hasProfiles: boolean;
+  profiles: Map<string, ProfileModel>;
+  providers: Map<string, AliasModel>;
+  scopes: Map<string, ScopeModel>;
+  /** Top-level `x-*` keys with their raw values; they belong to tools and plugins. */
+  extensionTables: Map<string, Sourced<unknown>>;
+}
+
+/** The manifest after `extends` merging (manifest-rules §8.3). */
+export interface MergedManifest {
+  project: ProjectModel;
+  profiles: Map<string, ProfileModel>;
+  providers: Map<string, AliasModel>;
+  scopes: Map<string, ScopeModel>;
+  /** Files in merge order, root last. */
+  files: Array<string | null>;
+}

@@ -1,0 +1,65 @@
+// `composed` templates and their graph per effective profile (manifest-rules §7).
+import type { EffectiveProfile } from '../manifest/effective';
+import { parseTemplate, type TemplateRef } from '../manifest/template';
+import type { Reporter } from './report';
+
+/** Template syntax errors, reported with the other per-secret checks. */
+export function checkTemplates(profile: EffectiveProfile, r: Reporter): Map<string, TemplateRef[]> {
+  const parsed = new Map<string, TemplateRef[]>();
+  for (const s of profile.secrets.values()) {
+    const c = s.fields.composed;
+    if (!c) continue;
+    const result = parseTemplate(c.value);
+    if (result.ok) parsed.set(s.name, result.refs);
+    else {
+      r.error('composed-template', `Profile '${profile.name}': Secret '${s.name}': ${result.message}`, c.at, 'value', {
+        span: { start: result.start, end: result.end },
+        data: { name: s.name },
+      });
+    }
+  }
+  return parsed;
+}
+
+/** Unknown references, then cycles over composed → composed edges. */
+export function checkComposedGraph(profile: EffectiveProfile, templates: Map<string, TemplateRef[]>, r: Reporter): void {
+  const p = profile.name;
+  for (const name of [...templates.keys()].sort()) {
+    const c = profile.secrets.get(name)!.fields.composed!;
+    for (const ref of templates.get(name)!) {
+      if (!profile.secrets.has(ref.name)) {
+        r.error('composed-unknown-reference', `Profile '${p}': Secret '${name}': composed reference \`\${${ref.name}}\` does not name a declared secret`, c.at, 'value', {
+          span: { start: ref.start, end: ref.end },
+          data: { name, reference: ref.name, profile: p },
+        });
+      }
+    }
+  }
+  const state = new Map<string, 'visiting' | 'done'>();
+  const stack: string[] = [];
+  const reported = new Set<string>();
+  const visit = (name: string): void => {
+    state.set(name, 'visiting');
+    stack.push(name);
+    const deps = [...new Set((templates.get(name) ?? []).map((t) => t.name))].sort();
+    for (const dep of deps) {
+      if (!templates.has(dep)) continue;
+      if (state.get(dep) === 'visiting') {
+        const cycle = [...stack.slice(stack.indexOf(dep)), dep];
+        const key = [...new Set(cycle)].sort().join();
+        if (!reported.has(key)) {
+          reported.add(key);
+          const from = profile.secrets.get(name)!.fields.composed!;
+          const ref = templates.get(name)!.find((t) => t.name === dep)!;
+          r.error('composed-cycle', `Profile '${p}': composed secret cycle: ${cycle.join(' -> ')}`, from.at, 'value', {
+            span: { start: ref.start, end: ref.end },
+            data: { cycle },
+          });
+        }
+      } else if (!state.has(dep)) visit(dep);
+    }
+    stack.pop();
+    state.set(name, 'done');
+  };
+  for (const name of [...templates.keys()].sort()) if (!state.has(name)) visit(name);
+}

@@ -1,0 +1,60 @@
+// Every validation rule over a loaded manifest, in SecretSpec's order, all
+// problems at once. Pure: the caller supplies what needs the outside world.
+import { effectiveProfiles, type EffectiveProfile } from '../manifest/effective';
+import type { LoadResult } from '../manifest/load';
+import { checkComposedGraph, checkTemplates } from './composed';
+import { checkExtensionTables } from './extensions';
+import { checkGroups } from './groups';
+import { checkHints } from './hints';
+import type { Problem } from './problem';
+import { checkProviders, type ProviderEnvironment } from './providers';
+import { Reporter } from './report';
+import { checkScopes } from './scopes';
+import { checkProfileSecrets } from './secrets';
+
+export type RuleEnvironment = ProviderEnvironment;
+
+export interface Validation {
+  problems: Problem[];
+  profiles?: Map<string, EffectiveProfile>;
+}
+
+export function validate(load: LoadResult, env: RuleEnvironment): Validation {
+  const r = new Reporter();
+  r.problems.push(...load.problems);
+  const merged = load.merged;
+  if (!merged || !load.rootDoc) return { problems: r.problems };
+
+  const name = merged.project.name;
+  if (name && name.value === '') r.error('empty-project-name', 'Project name cannot be empty', name.at, 'value');
+  if (load.rootDoc.hasProfiles && merged.profiles.size === 0) {
+    r.error('no-profiles', 'At least one profile must be defined', { file: null, path: ['profiles'] }, 'key');
+  }
+
+  const profiles = effectiveProfiles(merged);
+  const order = [...profiles.keys()].sort((a, b) => (a === 'default' ? -1 : b === 'default' ? 1 : a < b ? -1 : a > b ? 1 : 0));
+  for (const p of order) {
+    const profile = profiles.get(p)!;
+    checkProfileSecrets(merged, profile, r);
+    const templates = checkTemplates(profile, r);
+    checkGroups(profile, r);
+    checkComposedGraph(profile, templates, r);
+  }
+  checkScopes(merged, profiles, r);
+  checkProviders(merged, profiles, env, r);
+  checkExtensionTables(load.rootDoc, merged, profiles, r);
+  checkHints(profiles, r);
+  return { problems: dedupe(r.problems), profiles };
+}
+
+/** An inherited declaration fails the same way in every profile; say it once. */
+function dedupe(problems: Problem[]): Problem[] {
+  const seen = new Set<string>();
+  return problems.filter((p) => {
+    const message = p.message.replace(/^Profile '[^']*': /, '');
+    const key = `${p.code}\u0000${p.at.file ?? ''}\u0000${p.at.path.join('\u0001')}\u0000${p.at.part}\u0000${p.at.span?.start ?? ''}\u0000${message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

@@ -1,0 +1,211 @@
+// Provider specs and routes ([R], manifest-rules §5.1, §5.6, §5.7 and
+// providers-and-check §A): checked statically, reported as Warnings because
+// a user-global alias or config can still make them valid.
+import type { EffectiveProfile } from '../manifest/effective';
+import type { AliasModel, MergedManifest, Origin, Sourced } from '../manifest/model';
+import { builtinProvider, CACHE_CAPABLE_SCHEMES } from '../manifest/providers/registry';
+import { classifySpec, redactSpec, splitSpec, storageIdentity } from '../manifest/providers/specs';
+import { checkProviderSpec } from '../manifest/providers/uri';
+import type { Reporter } from './report';
+
+export interface ProviderEnvironment {
+  /** Whether a plugin for a non-built-in scheme can be found (settings, bundled, PATH). Absent: don't say. */
+  pluginInstalled?: (scheme: string) => boolean;
+}
+
+export function checkProviders(manifest: MergedManifest, _profiles: Map<string, EffectiveProfile>, env: ProviderEnvironment, r: Reporter): void {
+  const aliases = new Set(manifest.providers.keys());
+  const cached = new Set([...manifest.providers.values()].filter((a) => a.kind === 'inline-cached' || a.kind === 'cached-fallback').map((a) => a.name));
+  const ctx = { manifest, aliases, cached, env, r };
+
+  for (const alias of manifest.providers.values()) checkAlias(alias, ctx);
+
+  for (const profile of manifest.profiles.values()) {
+    if (profile.defaults?.providers) checkList(profile.defaults.providers, ctx);
+    for (const decl of profile.secrets.values()) {
+      const providers = decl.fields.providers;
+      if (providers) checkList(providers, ctx);
+      const refs = decl.fields.refs;
+      if (refs) {
+        for (const key of Object.keys(refs.value)) {
+          if (key.trim() === '') continue;
+          if (!aliases.has(key)) {
+            r.warning('refs-undefined-alias', `Secret '${decl.name}' defines \`refs.${key}\`, but provider alias '${key}' is not defined`, refs.at, 'key', {
+              sub: [key],
+              data: { alias: key },
+            });
+          } else if (cached.has(key)) {
+            r.warning('refs-cached-alias', `Secret '${decl.name}' defines \`refs.${key}\`, but '${key}' is a cached route; scoped refs must name leaf provider aliases`, refs.at, 'key', {
+              sub: [key],
+            });
+          }
+        }
+      }
+    }
+  }
+}
+
+interface Ctx {
+  manifest: MergedManifest;
+  aliases: Set<string>;
+  cached: Set<string>;
+  env: ProviderEnvironment;
+  r: Reporter;
+}
+
+function undefinedAliasMessage(spec: string, aliases: Set<string>): string {
+  return aliases.size
+    ? `Provider alias '${spec}' is not defined. Available aliases: ${[...aliases].sort().join(', ')}`
+    : `Provider alias '${spec}' is not defined. Declare it in [providers] in secretspec.toml or in the global config.`;
+}
+
+/** A secret's (or a profile default's) `providers` chain. */
+function checkList(list: Sourced<string[]>, ctx: Ctx): void {
+  list.value.forEach((spec, i) => {
+    const at: Origin = { file: list.at.file, path: [...list.at.path, i] };
+    const c = classifySpec(spec, ctx.aliases, ctx.cached);
+    if (c.kind === 'cached-alias' && list.value.length > 1) {
+      ctx.r.warning(
+        'cached-alias-in-chain',
+        `cached provider alias '${spec}' is a complete route and cannot be combined with additional entries in a secret's providers list`,
+        at,
+        'value',
+        { data: { alias: spec } },
+      );
+      return;
+    }
+    if (c.kind === 'undefined-alias') {
+      ctx.r.warning('undefined-alias', undefinedAliasMessage(spec, ctx.aliases), at, 'value', {
+        data: { alias: spec, head: i === 0, aliases: [...ctx.aliases] },
+      });
+      return;
+    }
+    if (c.kind === 'alias' || c.kind === 'cached-alias') return;
+    checkSpec(spec, at, ctx);
+  });
+}
+
+function checkSpec(spec: string, at: Origin, ctx: Ctx): void {
+  const options = ctx.env.pluginInstalled ? { pluginInstalled: ctx.env.pluginInstalled } : {};
+  for (const issue of checkProviderSpec(spec, options)) {
+    ctx.r.add(issue.severity, issue.code, issue.message, at, 'value', issue.data ? { data: issue.data } : {});
+  }
+}
+
+/** What scheme an alias or spec finally stores in. */
+function resolveScheme(spec: string, ctx: Ctx): string | undefined {
+  const alias = ctx.manifest.providers.get(spec);
+  if (alias && !spec.includes('://')) return alias.uri ? splitSpec(alias.uri.value).scheme : undefined;
+  return splitSpec(spec).scheme;
+}
+
+function resolveUri(spec: string, ctx: Ctx): string {
+  const alias = ctx.manifest.providers.get(spec);
+  return alias?.uri && !spec.includes('://') ? alias.uri.value : spec;
+}
+
+function checkAlias(alias: AliasModel, ctx: Ctx): void {
+  const { r } = ctx;
+  if (alias.uri) checkSpec(alias.uri.value, alias.uri.at, ctx);
+
+  const target = alias.uri ? builtinProvider(splitSpec(alias.uri.value).scheme) : undefined;
+  for (const cred of alias.credentials) {
+    if (target && !target.credentialNames.includes(cred.name)) {
+      const supported = target.credentialNames.length ? target.credentialNames.join(', ') : 'none';
+      r.warning(
+        'unsupported-credential',
+        `credential '${cred.name}' is not supported by provider '${target.name}' for alias '${alias.name}' (supported credentials: ${supported})`,
+        cred.at,
+        'key',
+        { data: { supported: target.credentialNames } },
+      );
+    }
+    const src = cred.provider;
+    if (!src) continue;
+    const c = classifySpec(src.value, ctx.aliases, ctx.cached);
+    if (c.kind === 'alias') {
+      const source = ctx.manifest.providers.get(src.value)!;
+      if (source.credentials.length) {
+        r.warning(
+          'credential-chain',
+          `provider alias '${src.value}' cannot be a credential source for '${alias.name}' because it declares its own credentials; credential chains are limited to one hop`,
+          src.at,
+          'value',
+        );
+      }
+    } else if (c.kind === 'cached-alias') {
+      r.warning('cached-alias-as-leaf', `cached provider alias '${src.value}' is a complete route and cannot be used where a leaf provider is required`, src.at, 'value');
+    } else if (c.kind === 'undefined-alias') {
+      r.warning(
+        'credential-unknown-provider',
+        `credential source for '${cred.name}' in provider alias '${alias.name}' names an unknown provider '${src.value}'`,
+        src.at,
+        'value',
+      );
+    } else {
+      checkSpec(src.value, src.at, ctx);
+    }
+  }
+
+  const leafEntries: Array<Sourced<string>> = alias.kind === 'cached-fallback' ? (alias.fallback ?? []) : alias.uri ? [alias.uri] : [];
+  if (alias.kind === 'cached-fallback') {
+    for (const entry of leafEntries) {
+      const c = classifySpec(entry.value, ctx.aliases, ctx.cached);
+      if (c.kind === 'cached-alias') {
+        r.warning(
+          'nested-cached-alias',
+          `cached provider alias '${alias.name}' cannot use cached alias '${entry.value}' as a fallback or cache provider; cached aliases may contain only leaf providers`,
+          entry.at,
+          'value',
+        );
+      } else if (c.kind === 'undefined-alias') {
+        r.warning('undefined-alias', undefinedAliasMessage(entry.value, ctx.aliases), entry.at, 'value', { data: { alias: entry.value } });
+      } else if (c.kind !== 'alias') {
+        checkSpec(entry.value, entry.at, ctx);
+      }
+    }
+  }
+
+  const cacheProvider = alias.cache?.provider;
+  if (cacheProvider && (alias.kind === 'cached-fallback' || alias.kind === 'inline-cached')) {
+    const spec = cacheProvider.value;
+    const c = classifySpec(spec, ctx.aliases, ctx.cached);
+    if (c.kind === 'cached-alias') {
+      r.warning(
+        'nested-cached-alias',
+        `cached provider alias '${alias.name}' cannot use cached alias '${spec}' as a fallback or cache provider; cached aliases may contain only leaf providers`,
+        cacheProvider.at,
+        'value',
+      );
+      return;
+    }
+    if (c.kind === 'undefined-alias') {
+      r.warning('undefined-alias', undefinedAliasMessage(spec, ctx.aliases), cacheProvider.at, 'value', { data: { alias: spec } });
+      return;
+    }
+    if (c.kind !== 'alias') checkSpec(spec, cacheProvider.at, ctx);
+    const uri = resolveUri(spec, ctx);
+    const scheme = resolveScheme(spec, ctx);
+    if (scheme && !(CACHE_CAPABLE_SCHEMES as readonly string[]).includes(scheme)) {
+      r.warning(
+        'cache-not-deletable',
+        `cached provider alias '${alias.name}' caches into '${redactSpec(uri)}', which cannot delete secrets, so its entries could never be invalidated. Cache into one of: ${[...CACHE_CAPABLE_SCHEMES].join(', ')}.`,
+        cacheProvider.at,
+        'value',
+      );
+    }
+    const cacheId = storageIdentity(uri);
+    for (const entry of leafEntries) {
+      const srcUri = resolveUri(entry.value, ctx);
+      if (cacheId !== undefined && storageIdentity(srcUri) === cacheId) {
+        r.warning(
+          'cache-same-store',
+          `cached provider alias '${alias.name}' caches into '${redactSpec(uri)}', which is also its authoritative source '${redactSpec(entry.value)}'. A cache must be a distinct store, otherwise refreshing it overwrites the secret it caches.`,
+          cacheProvider.at,
+          'value',
+        );
+        break;
+      }
+    }
+  }
+}

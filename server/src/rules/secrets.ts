@@ -1,0 +1,208 @@
+// Per-profile secret rules ([L], manifest-rules §3.3, §3.4, §4.3): raw
+// checks on each declaration as written, then checks on every effective
+// secret after inheritance. Messages carry SecretSpec's hierarchical prefix.
+import { generationEnabled, groupsOf, type EffectiveProfile, type EffectiveSecret } from '../manifest/effective';
+import { REF_COORDINATES, SECRET_TYPES, type MergedManifest, type Origin, type SecretField } from '../manifest/model';
+import type { Reporter } from './report';
+
+const IDENT_START = /^[\p{L}_]$/u;
+const IDENT_REST = /^[\p{L}\p{N}_]$/u;
+
+export function isValidSecretName(name: string): boolean {
+  const chars = [...name];
+  if (!chars.length) return false;
+  if (!IDENT_START.test(chars[0]!)) return false;
+  return chars.slice(1).every((c) => IDENT_REST.test(c));
+}
+
+export function checkProfileSecrets(manifest: MergedManifest, profile: EffectiveProfile, r: Reporter): void {
+  const p = profile.name;
+  const model = profile.model;
+  const hasDefault = manifest.profiles.has('default');
+  const emptyAllowed = p !== 'default' && hasDefault && model.defaults?.inherit?.value !== false;
+  if (model.secrets.size === 0 && !emptyAllowed) {
+    r.error('empty-profile', `Profile '${p}': Profile must define at least one secret`, model.at, 'key', { data: { profile: p } });
+  }
+  for (const name of [...model.secrets.keys()].sort()) {
+    const decl = model.secrets.get(name)!;
+    if (!isValidSecretName(name)) {
+      r.error(
+        'invalid-secret-name',
+        `Profile '${p}': Invalid secret name '${name}': must be a valid identifier (alphanumeric and underscores, not starting with a number)`,
+        decl.at,
+        'key',
+        { data: { name } },
+      );
+    }
+    const req = decl.fields.required;
+    if (req?.value === true && decl.written.has('default') && decl.fields.default) {
+      r.error('required-with-default', `Profile '${p}': Secret '${name}': Required secrets cannot have default values`, req.at, 'entry', {
+        data: { name, required: req.at.path, default: decl.fields.default.at.path },
+      });
+    }
+  }
+  for (const secret of profile.secrets.values()) checkEffectiveSecret(secret, r);
+}
+
+function checkEffectiveSecret(s: EffectiveSecret, r: Reporter): void {
+  const prefix = `Profile '${s.profile}': Secret '${s.name}': `;
+  const f = s.fields;
+  const wrote = (field: SecretField) => !!(s.own?.written.has(field) || s.base?.written.has(field));
+
+  if (!f.description && !wrote('description')) {
+    r.error('missing-description', `${prefix}missing description`, s.at, 'key', { data: { name: s.name, profile: s.profile } });
+  } else if (f.description?.value === '') {
+    r.error('empty-description', `${prefix}description cannot be empty`, f.description.at, 'value', { data: { name: s.name } });
+  }
+
+  const groups = f.required && typeof f.required.value === 'object' ? f.required.value : undefined;
+  if (groups) {
+    for (const mode of ['at_least_one', 'exactly_one'] as const) {
+      const list = groups[mode];
+      if (!list) continue;
+      if (list.value.length === 0) {
+        r.error('group-list-empty', `${prefix}\`${mode}\` must name at least one group`, list.at, 'value');
+        continue;
+      }
+      const seen = new Set<string>();
+      list.value.forEach((g, i) => {
+        const sub = list.value.length > 1 || Array.isArray(list.value) ? [i] : [];
+        if (g.trim() === '') {
+          r.error('group-name-blank', `${prefix}\`${mode}\` group name cannot be empty or whitespace`, list.at, 'value', { sub: elementPath(s, list.at, sub) });
+        } else if (seen.has(g)) {
+          r.error('group-name-duplicate', `${prefix}\`${mode}\` contains duplicate group name '${g}'`, list.at, 'value', { sub: elementPath(s, list.at, sub) });
+        }
+        seen.add(g);
+      });
+    }
+  }
+
+  const isComposed = f.composed !== undefined;
+  if (isComposed) {
+    const conflicts: Array<{ field: string; at: Origin }> = [];
+    const check = (field: SecretField, active: boolean) => {
+      const v = f[field];
+      if (active && v) conflicts.push({ field, at: v.at });
+    };
+    check('default', true);
+    check('providers', true);
+    check('ref', true);
+    check('refs', true);
+    check('encoding', true);
+    check('extract', true);
+    check('type', true);
+    check('generate', generationEnabled(s));
+    check('prompt', f.prompt?.value === true);
+    const first = conflicts.find((c) => s.own && c.at.path.slice(0, -1).join() === s.own.at.path.join()) ?? conflicts[0];
+    if (first) {
+      r.error(
+        'composed-conflict',
+        `${prefix}\`composed\` secrets cannot also set \`default\`, \`providers\`, \`ref\`, \`refs\`, \`encoding\`, \`extract\`, \`type\`, enabled \`generate\`, or \`prompt = true\``,
+        first.at,
+        'key',
+        { data: { name: s.name, field: first.field } },
+      );
+    }
+  }
+
+  if (f.prompt?.value === true) {
+    const req = f.required?.value;
+    if (req === false || (typeof req === 'object' && req !== null)) {
+      r.error(
+        'prompt-not-required',
+        `${prefix}\`prompt = true\` secrets must be individually required; omit \`required\` or set \`required = true\``,
+        f.required!.at,
+        'entry',
+        { data: { name: s.name } },
+      );
+    }
+    const clash = f.default ?? (generationEnabled(s) ? f.generate : undefined) ?? f.extract;
+    if (clash) {
+      r.error('prompt-conflict', `${prefix}\`prompt = true\` cannot be combined with \`default\`, enabled \`generate\`, or \`extract\``, clash.at, 'key', {
+        data: { name: s.name },
+      });
+    }
+  }
+
+  if (f.extract) {
+    const pointer = f.extract.value.pointer;
+    const err = f.extract.value.format === 'ini' ? iniPointerError(pointer) : jsonPointerError(pointer);
+    if (err) r.error('invalid-extract-pointer', `${prefix}${err}`, f.extract.at, 'value', { sub: ['pointer'] });
+    if (generationEnabled(s)) {
+      r.error('extract-with-generate', `${prefix}\`extract\` cannot be combined with enabled \`generate\`; extracted secrets are read-only`, f.generate!.at, 'key');
+    }
+  }
+
+  if (f.ref) {
+    for (const c of ['vault', 'item', 'section', 'field', 'version'] as const) {
+      const v = f.ref.value[c];
+      if (v !== undefined && v.trim() === '') {
+        r.error('ref-blank-coordinate', `${prefix}\`ref\` coordinate \`${c}\` cannot be empty or whitespace`, f.ref.at, 'value', { sub: [c] });
+        break;
+      }
+    }
+  }
+  if (f.refs) {
+    const aliases = Object.keys(f.refs.value);
+    if (!aliases.length) r.error('refs-empty', `${prefix}\`refs\` must name at least one provider alias`, f.refs.at, 'value');
+    for (const alias of aliases) {
+      if (alias.trim() === '') {
+        r.error('refs-blank-alias', `${prefix}\`refs\` provider alias cannot be empty or whitespace`, f.refs.at, 'key', { sub: [alias] });
+        continue;
+      }
+      const coords = f.refs.value[alias]!;
+      for (const c of REF_COORDINATES) {
+        const v = coords[c];
+        if (v !== undefined && v.trim() === '') {
+          r.error('refs-blank-coordinate', `${prefix}\`refs.${alias}\` coordinate \`${c}\` cannot be empty or whitespace`, f.refs.at, 'value', { sub: [alias, c] });
+        }
+      }
+    }
+  }
+
+  const type = f.type?.value;
+  if (generationEnabled(s)) {
+    const gen = f.generate!;
+    if (type === undefined && !wrote('type')) {
+      r.error('generate-requires-type', `${prefix}'generate' requires 'type' to be set (e.g., type = "password")`, gen.at, 'key', { data: { name: s.name } });
+    }
+    if (f.default) {
+      r.error('generate-with-default', `${prefix}'generate' and 'default' cannot both be set`, f.default.at, 'key', { data: { name: s.name } });
+    }
+    if (type === 'command' && (gen.value === true || (typeof gen.value === 'object' && !('command' in gen.value)))) {
+      r.error('command-requires-generate-command', `${prefix}type = "command" requires generate = { command = "..." }`, gen.at, 'value');
+    }
+  }
+  if (type !== undefined && !(SECRET_TYPES as readonly string[]).includes(type)) {
+    r.error('unknown-secret-type', `${prefix}unknown secret type '${type}'`, f.type!.at, 'value', { data: { type } });
+  }
+  void groupsOf;
+}
+
+function elementPath(_s: EffectiveSecret, at: Origin, sub: number[]): number[] {
+  // A single group name written as a bare string has no element to point at.
+  return at.path.length ? sub : [];
+}
+
+export function jsonPointerError(pointer: string): string | undefined {
+  if (pointer === '') return undefined;
+  if (!pointer.startsWith('/')) return '`extract.pointer` must be empty or start with `/` (RFC 6901)';
+  return tildeError(pointer);
+}
+
+function tildeError(pointer: string): string | undefined {
+  const bytes = Buffer.from(pointer, 'utf8');
+  for (let i = 0; i < bytes.length; i++) {
+    if (bytes[i] === 0x7e && bytes[i + 1] !== 0x30 && bytes[i + 1] !== 0x31) {
+      return `\`extract.pointer\` has an invalid \`~\` escape at byte ${i}; use \`~0\` for \`~\` or \`~1\` for \`/\``;
+    }
+  }
+  return undefined;
+}
+
+export function iniPointerError(pointer: string): string | undefined {
+  const segments = pointer.split('/');
+  const ok = pointer.startsWith('/') && (segments.length === 2 || segments.length === 3) && segments.slice(1).every((s) => s !== '');
+  if (!ok) return '`extract.pointer` for INI must be `/key` for an unsectioned key or `/section/key` for a named section';
+  return tildeError(pointer);
+}
