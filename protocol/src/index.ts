@@ -37,25 +37,33 @@ export interface InitializationOptions {
 
 export type SecretStatus = 'resolved' | 'missing_required' | 'missing_optional';
 
-/** One secret of SecretSpec's `check --json` report (schema_version 1). */
+/** One secret of SecretSpec's `check --json` report (schema_version 1); no value, ever. */
 export interface ReportSecret {
   name: string;
   status: SecretStatus;
   required: boolean;
-  source_provider: string | null;
+  /** The answering provider's credential-free URI; absent when no provider answered. */
+  source_provider?: string;
   default_applied: boolean;
   generated: boolean;
   as_path: boolean;
-  description?: string;
-  [extra: string]: unknown;
 }
 
+export interface ConstraintViolation {
+  kind: 'at_least_one' | 'exactly_one';
+  group: string;
+  secrets: string[];
+  present: string[];
+}
+
+/** SecretSpec's `check --json` shape (schema/resolution-report.schema.json). */
 export interface ResolutionReport {
   schema_version: 1;
+  provider: string;
   profile: string;
+  scope?: string;
   secrets: ReportSecret[];
-  constraint_violations: Array<{ group: string; mode: 'at_least_one' | 'exactly_one'; members: string[]; message: string; [extra: string]: unknown }>;
-  [extra: string]: unknown;
+  constraint_violations?: ConstraintViolation[];
 }
 
 export interface Unresolved {

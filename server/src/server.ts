@@ -1,46 +1,185 @@
 // The connection: wiring, settings, document lifecycle and scheduling.
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import {
   createConnection,
+  DidChangeWatchedFilesNotification,
   ProposedFeatures,
   TextDocuments,
   TextDocumentSyncKind,
   type Connection,
   type InitializeParams,
+  type ServerCapabilities,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { fileURLToPath } from 'node:url';
-import { isManifestUri } from './manifest/documents';
+import type { InitializationOptions } from '../../protocol/src';
+import { analyze, type Analysis } from './features/diagnostics';
+import { registerEditingFeatures } from './features/editing';
+import { PresenceService, registerPresence } from './features/presence';
 import { ValidationScheduler } from './features/scheduler';
-import { analyze } from './features/diagnostics';
+import { isManifestUri } from './manifest/documents';
+import type { RuleEnvironment } from './rules';
+
+export interface ServerContext {
+  connection: Connection;
+  documents: TextDocuments<TextDocument>;
+  options: InitializationOptions;
+  workspaceFolders: string[];
+  /** The analysis of the document's current text (computed now if the last one is stale). */
+  analysisFor(uri: string): Promise<Analysis | undefined>;
+  /** Environment the rules get (plugin lookup). */
+  ruleEnvironment(): RuleEnvironment;
+}
 
 export function startServer(): Connection {
   const connection = createConnection(ProposedFeatures.all);
   const documents = new TextDocuments(TextDocument);
+  const analyses = new Map<string, { version: number; analysis: Analysis }>();
+  let options: InitializationOptions = {};
+  let workspaceFolders: string[] = [];
+  let watchRegistration = false;
+  let editingCapabilities: ServerCapabilities = {};
+
+  let presence: PresenceService | undefined;
+  const ruleEnvironment = (): RuleEnvironment => (presence ? { pluginInstalled: (scheme) => presence!.pluginInstalled(scheme) } : {});
+
+  async function publish(uri: string): Promise<void> {
+    const entry = analyses.get(uri);
+    const doc = documents.get(uri);
+    if (!entry || !doc || entry.version !== doc.version) return;
+    await connection.sendDiagnostics({ uri, version: entry.version, diagnostics: [...entry.analysis.diagnostics, ...(presence?.diagnosticsFor(uri) ?? [])] });
+  }
+
+  function recheck(uri: string): void {
+    if (!presence || options.trusted !== true) return;
+    presence.check({ textDocument: { uri } }).catch((err: unknown) => connection.console.log(`check of ${uri} failed: ${err instanceof Error ? err.message : String(err)}`));
+  }
+
+  const pathOf = (uri: string) => (uri.startsWith('file:') ? fileURLToPath(uri) : null);
+
+  async function analysisFor(uri: string): Promise<Analysis | undefined> {
+    const doc = documents.get(uri);
+    if (!doc) return undefined;
+    const cached = analyses.get(uri);
+    if (cached && cached.version === doc.version) return cached.analysis;
+    const analysis = await analyze(doc.getText(), pathOf(uri), ruleEnvironment());
+    if (documents.get(uri)?.version === doc.version) analyses.set(uri, { version: doc.version, analysis });
+    return analysis;
+  }
 
   const scheduler = new ValidationScheduler(async (uri) => {
     const doc = documents.get(uri);
     if (!doc) return;
     const version = doc.version;
-    const { diagnostics } = await analyze(doc.getText(), uri.startsWith('file:') ? fileURLToPath(uri) : null, {});
+    const analysis = await analyze(doc.getText(), pathOf(uri), ruleEnvironment());
     // Stale work is dropped: a newer version will publish its own result.
     if (documents.get(uri)?.version !== version) return;
-    await connection.sendDiagnostics({ uri, version, diagnostics });
+    analyses.set(uri, { version, analysis });
+    await publish(uri);
   });
 
-  connection.onInitialize((_params: InitializeParams) => ({
-    capabilities: {
-      textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
-    },
-    serverInfo: { name: 'secretspec-language-server', version: '0.1.0' },
-  }));
+  /** Re-validate open manifests that extend `path`. */
+  function revalidateChildrenOf(path: string): void {
+    for (const [uri, { analysis }] of analyses) {
+      if (analysis.load.parents.includes(path)) {
+        analyses.delete(uri);
+        scheduler.request(uri);
+      }
+    }
+  }
 
-  documents.onDidOpen((e) => isManifestUri(e.document.uri) && scheduler.request(e.document.uri));
-  documents.onDidChangeContent((e) => isManifestUri(e.document.uri) && scheduler.request(e.document.uri));
+  connection.onInitialize((params: InitializeParams) => {
+    options = (params.initializationOptions ?? {}) as InitializationOptions;
+    workspaceFolders = (params.workspaceFolders ?? []).map((f) => fileURLToPath(f.uri));
+    if (!workspaceFolders.length && params.rootUri?.startsWith('file:')) workspaceFolders = [fileURLToPath(params.rootUri)];
+    watchRegistration = !!params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration;
+    return {
+      capabilities: {
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
+        ...editingCapabilities,
+      },
+      serverInfo: { name: 'secretspec-language-server', version: '0.1.0' },
+    };
+  });
+
+  connection.onInitialized(() => {
+    void presence?.updateSettings();
+    if (watchRegistration) {
+      void connection.client.register(DidChangeWatchedFilesNotification.type, {
+        watchers: [{ globPattern: '**/*.toml' }, { globPattern: '**/.env*' }],
+      });
+    }
+  });
+
+  connection.onDidChangeWatchedFiles((params) => {
+    for (const change of params.changes) {
+      if (!change.uri.startsWith('file:')) continue;
+      const path = fileURLToPath(change.uri);
+      if (path.endsWith('.toml')) revalidateChildrenOf(path);
+      if (/(^|[\\/])\.env[^\\/]*$/.test(path)) {
+        for (const uri of analyses.keys()) if (PresenceService.manifestDir(uri) === dirname(path)) recheck(uri);
+      }
+    }
+  });
+
+  connection.onDidChangeConfiguration(async () => {
+    await presence?.updateSettings();
+    for (const uri of analyses.keys()) {
+      analyses.delete(uri);
+      scheduler.request(uri);
+    }
+  });
+
+  connection.onShutdown(async () => {
+    await presence?.dispose();
+  });
+  // Whatever way the server ends, no plugin process outlives it.
+  process.on('exit', () => {
+    for (const pid of presence?.livePids() ?? []) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // Already gone.
+      }
+    }
+  });
+
+  documents.onDidOpen((e) => {
+    if (!isManifestUri(e.document.uri)) return;
+    scheduler.request(e.document.uri);
+    recheck(e.document.uri);
+  });
+  documents.onDidChangeContent((e) => {
+    if (isManifestUri(e.document.uri)) scheduler.request(e.document.uri);
+  });
+  documents.onDidSave((e) => {
+    const path = pathOf(e.document.uri);
+    if (path) revalidateChildrenOf(path);
+    if (isManifestUri(e.document.uri) && presence?.checkOnSave) recheck(e.document.uri);
+  });
   documents.onDidClose((e) => {
     if (!isManifestUri(e.document.uri)) return;
+    analyses.delete(e.document.uri);
+    presence?.forget(e.document.uri);
     scheduler.forget(e.document.uri);
     void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
   });
+
+  const context: ServerContext = {
+    connection,
+    documents,
+    get options() {
+      return options;
+    },
+    get workspaceFolders() {
+      return workspaceFolders;
+    },
+    analysisFor,
+    ruleEnvironment,
+  };
+  presence = new PresenceService(context, (uri) => void publish(uri));
+  registerPresence(context, presence);
+  editingCapabilities = registerEditingFeatures(context);
 
   documents.listen(connection);
   connection.listen();

@@ -1,0 +1,29 @@
+// `env`: read-only; reads the variable named after the secret from the
+// environment the provider was opened with (§E: flat, no project/profile).
+import type { BundledProvider } from '../types';
+import { errorBody } from './errors';
+import { createSession } from './session';
+import { parseProviderUri } from './uri';
+
+export const envProvider: BundledProvider = {
+  scheme: 'env',
+  async open(hello, env) {
+    const parsed = parseProviderUri(hello.uri);
+    if (!parsed.ok) return errorBody('invalid_request', parsed.message);
+    if (parsed.uri.host !== '') {
+      return errorBody(
+        'invalid_request',
+        `env:// takes no authority: to read one specific variable, use ref = { item = "${parsed.uri.host}" } on the secret instead`,
+      );
+    }
+    const vars = { ...env };
+    return createSession('env', ['get', 'batch_get', 'exists'], {
+      async get(_at, key) {
+        return vars[key] ?? null;
+      },
+      async exists(_at, key) {
+        return vars[key] !== undefined;
+      },
+    });
+  },
+};
