@@ -1,0 +1,67 @@
+// Shared set-up for the plugin host tests: hosts wired to the fixture
+// plugins in test/fixtures/plugins, with short timeouts, a log collector and
+// a pid file that every fixture process appends to.
+import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { PluginHost, type PluginHostOptions } from '../../server/src/plugins/host';
+
+export const FIXTURES = path.join(__dirname, '..', 'fixtures', 'plugins');
+export const ADDRESS = { project: 'app', profile: 'default' };
+
+export function fixture(name: string): string {
+  return path.join(FIXTURES, `secretspec-provider-${name}`);
+}
+
+export function tempDir(): string {
+  return mkdtempSync(path.join(os.tmpdir(), 'secretspec-plugins-'));
+}
+
+export interface Harness {
+  host: PluginHost;
+  logs: string[];
+  dir: string;
+  pidFile: string;
+  configFile: string;
+  pids(): number[];
+}
+
+export function harness(overrides: Partial<PluginHostOptions> & { pluginEnv?: Record<string, string> } = {}): Harness {
+  const dir = tempDir();
+  const pidFile = path.join(dir, 'pids');
+  const logs: string[] = [];
+  const env = { FIXTURE_PID_FILE: pidFile, ...overrides.pluginEnv };
+  const settings = {
+    memory: { path: fixture('memory'), env },
+    sink: { path: fixture('sink'), env },
+    echo: { path: fixture('echo'), env },
+  };
+  const host = new PluginHost({
+    trusted: true,
+    settings,
+    workspaceFolders: [dir],
+    timeouts: { helloMs: 5000, requestMs: 1000, batchGetMs: 1000, shutdownGraceMs: 300, killGraceMs: 300 },
+    retry: { attempts: 3, initialDelayMs: 5, maxDelayMs: 50 },
+    log: (line) => logs.push(line),
+    ...overrides,
+  });
+  return {
+    host,
+    logs,
+    dir,
+    pidFile,
+    configFile: path.join(dir, 'secretspec.toml'),
+    pids: () => (existsSync(pidFile) ? readFileSync(pidFile, 'utf8').split('\n').filter(Boolean).map(Number) : []),
+  };
+}
+
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export const sessionOptions = (configFile: string | null) => ({ configFile, project: 'app', command: 'check' });
