@@ -1,0 +1,99 @@
+// Editing intelligence (completion, hover, quick fixes, navigation, rename):
+// each feature is a pure function over the Analysis; this file only wires
+// them to the connection and says which capabilities it provides.
+import { fileURLToPath } from 'node:url';
+import { CodeActionKind, type Position, type ServerCapabilities } from 'vscode-languageserver/node';
+import { isManifestUri } from '../manifest/documents';
+import type { ServerContext } from '../server';
+import { codeActions } from './codeActions';
+import { completions } from './completion';
+import type { Analysis } from './diagnostics';
+import { hover } from './hover';
+import { inlayHints } from './inlayHints';
+import { definition, references } from './navigation';
+import { prepareRename, rename } from './rename';
+import { documentSymbols } from './symbols';
+import { manifestDirsNear, pluginSchemesOnPath } from './workspaceScan';
+
+export function registerEditingFeatures(context: ServerContext): ServerCapabilities {
+  const { connection } = context;
+  /** The latest analysis that read a whole manifest, for completion and hover while the text does not parse. */
+  const lastComplete = new Map<string, Analysis>();
+
+  async function current(uri: string): Promise<{ analysis: Analysis; complete: Analysis | undefined; offset: (p: Position) => number } | undefined> {
+    if (!isManifestUri(uri)) return undefined;
+    const analysis = await context.analysisFor(uri);
+    if (!analysis) return undefined;
+    if (analysis.load.merged) lastComplete.set(uri, analysis);
+    const map = analysis.load.root.map;
+    return { analysis, complete: analysis.load.merged ? analysis : lastComplete.get(uri), offset: (p) => map.offsetAt(p.line, p.character) };
+  }
+  context.documents.onDidClose((e) => lastComplete.delete(e.document.uri));
+
+  const pluginSchemes = () => pluginSchemesOnPath(process.env['PATH'], context.workspaceFolders);
+  const manifestPath = (uri: string) => (uri.startsWith('file:') ? fileURLToPath(uri) : null);
+
+  connection.onCompletion(async (params) => {
+    const got = await current(params.textDocument.uri);
+    if (!got) return [];
+    const path = manifestPath(params.textDocument.uri);
+    return completions(got.analysis, got.complete, got.offset(params.position), {
+      pluginSchemes,
+      manifestDirs: () => (path ? manifestDirsNear(path) : []),
+    });
+  });
+
+  connection.onHover(async (params) => {
+    const got = await current(params.textDocument.uri);
+    if (!got) return null;
+    return hover(got.analysis, got.complete, got.offset(params.position), { pluginInstalled: (s) => pluginSchemes().includes(s) });
+  });
+
+  connection.onCodeAction(async (params) => {
+    const got = await current(params.textDocument.uri);
+    if (!got) return [];
+    return codeActions(got.analysis, params.textDocument.uri, params.context.diagnostics);
+  });
+
+  connection.onDocumentSymbol(async (params) => {
+    const got = await current(params.textDocument.uri);
+    return got ? documentSymbols(got.analysis.load.root.map) : [];
+  });
+
+  connection.onDefinition(async (params) => {
+    const got = await current(params.textDocument.uri);
+    return got ? definition(got.analysis, params.textDocument.uri, got.offset(params.position)) : [];
+  });
+
+  connection.onReferences(async (params) => {
+    const got = await current(params.textDocument.uri);
+    return got ? references(got.analysis, params.textDocument.uri, got.offset(params.position), params.context.includeDeclaration) : [];
+  });
+
+  connection.onPrepareRename(async (params) => {
+    const got = await current(params.textDocument.uri);
+    return got ? prepareRename(got.analysis.load.root.map, got.offset(params.position)) : null;
+  });
+
+  connection.onRenameRequest(async (params) => {
+    const got = await current(params.textDocument.uri);
+    return got ? rename(got.analysis.load.root.map, params.textDocument.uri, got.offset(params.position), params.newName) : null;
+  });
+
+  connection.languages.inlayHint.on(async (params) => {
+    const got = await current(params.textDocument.uri);
+    if (!got?.analysis.load.merged) return [];
+    return inlayHints(got.analysis, got.offset(params.range.start), got.offset(params.range.end));
+  });
+
+  return {
+    completionProvider: { triggerCharacters: ['[', '"', "'", '{', '$', '.', ','] },
+    hoverProvider: true,
+    codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+    documentSymbolProvider: true,
+    definitionProvider: true,
+    referencesProvider: true,
+    renameProvider: { prepareProvider: true },
+    inlayHintProvider: true,
+  };
+}

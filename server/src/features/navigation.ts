@@ -1,0 +1,81 @@
+// Go to definition and find references: alias uses ↔ `[providers]` entry,
+// `${NAME}` → the declaration its profile uses, scope entries and `refs`
+// keys → their targets, a redeclared secret → its `[profiles.default]`
+// declaration, an `extends` entry → the parent file.
+import { existsSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import type { Location } from 'vscode-languageserver/node';
+import { resolveExtends } from '../manifest/load';
+import type { SourceMap } from '../manifest/locate';
+import type { Origin } from '../manifest/model';
+import type { Analysis } from './diagnostics';
+import { ALIAS_KINDS, occurrenceAt, occurrences, SECRET_KINDS, stringContent, type Occurrence } from './occurrences';
+
+function locate(analysis: Analysis, uri: string, at: Origin): Location | undefined {
+  const file = at.file ? analysis.load.files.get(at.file) : undefined;
+  const map: SourceMap | undefined = at.file ? file?.map : analysis.load.root.map;
+  if (!map) return undefined;
+  const node = map.get(at.path);
+  const span = node?.key ?? node?.header ?? node?.value;
+  if (!span) return undefined;
+  return {
+    uri: at.file ? pathToFileURL(at.file).href : uri,
+    range: { start: map.positionAt(span.start), end: map.positionAt(span.end) },
+  };
+}
+
+function secretTarget(analysis: Analysis, name: string, profile: string | undefined): Origin | undefined {
+  const profiles = analysis.validation.profiles;
+  if (!profiles) return undefined;
+  const inProfile = profile !== undefined ? profiles.get(profile)?.secrets.get(name) : undefined;
+  if (inProfile) return (inProfile.own ?? inProfile.base)!.at;
+  const fallback = profiles.get('default')?.secrets.get(name) ?? [...profiles.values()].map((p) => p.secrets.get(name)).find(Boolean);
+  return fallback?.at;
+}
+
+export function definition(analysis: Analysis, uri: string, offset: number): Location[] {
+  const map = analysis.load.root.map;
+  const occ = occurrenceAt(occurrences(map), offset);
+  if (!occ) return extendsTarget(analysis, offset);
+  let at: Origin | undefined;
+  if (occ.kind === 'composed-ref') at = secretTarget(analysis, occ.name, occ.profile);
+  else if (occ.kind === 'scope-entry') at = secretTarget(analysis, occ.name, undefined);
+  else if (occ.kind === 'secret-decl') {
+    const base = occ.profile !== 'default' ? analysis.validation.profiles?.get(occ.profile ?? '')?.secrets.get(occ.name)?.base : undefined;
+    at = base?.at;
+  } else if (ALIAS_KINDS.has(occ.kind) && occ.kind !== 'alias-decl') at = analysis.load.merged?.providers.get(occ.name)?.at;
+  const loc = at && locate(analysis, uri, at);
+  return loc ? [loc] : [];
+}
+
+function extendsTarget(analysis: Analysis, offset: number): Location[] {
+  const root = analysis.load.root;
+  const entries = analysis.load.rootDoc?.project?.extends ?? [];
+  if (!root.path) return [];
+  for (const e of entries) {
+    const span = stringContent(root.map, e.at.path) ?? root.map.get(e.at.path)?.value;
+    if (!span || offset < span.start || offset > span.end) continue;
+    const target = resolveExtends(e.value, root.path);
+    if (!existsSync(target)) return [];
+    return [{ uri: pathToFileURL(target).href, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } }];
+  }
+  return [];
+}
+
+/** Every occurrence of the secret or alias under the cursor, in this document. */
+export function sameNameAt(map: SourceMap, offset: number): { target: Occurrence; all: Occurrence[] } | undefined {
+  const list = occurrences(map);
+  const target = occurrenceAt(list, offset);
+  if (!target) return undefined;
+  const family = SECRET_KINDS.has(target.kind) ? SECRET_KINDS : ALIAS_KINDS;
+  return { target, all: list.filter((o) => family.has(o.kind) && o.name === target.name) };
+}
+
+export function references(analysis: Analysis, uri: string, offset: number, includeDeclaration: boolean): Location[] {
+  const map = analysis.load.root.map;
+  const found = sameNameAt(map, offset);
+  if (!found) return [];
+  return found.all
+    .filter((o) => includeDeclaration || (o.kind !== 'secret-decl' && o.kind !== 'alias-decl'))
+    .map((o) => ({ uri, range: { start: map.positionAt(o.span.start), end: map.positionAt(o.span.end) } }));
+}

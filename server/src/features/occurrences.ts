@@ -1,0 +1,188 @@
+// Where secret and alias names are written in one document: declaration
+// keys (every dotted or header spelling, not only the first), `${NAME}`
+// references, scope entries, `refs` keys and provider-spec strings. The
+// source map records a key's first spelling only, so the rest are found by
+// reading each node's dotted prefix and each header's segments.
+import type { SourceMap, Span } from '../manifest/locate';
+import { pathKey, type TomlPath } from '../manifest/path';
+import { parseTemplate } from '../manifest/template';
+
+const BARE = /[A-Za-z0-9_-]/;
+
+/** Spans of the header's key segments, in order. */
+export function headerSegments(text: string, header: Span): Span[] {
+  let i = header.start + (text[header.start + 1] === '[' ? 2 : 1);
+  const out: Span[] = [];
+  for (;;) {
+    while (text[i] === ' ' || text[i] === '\t') i++;
+    const tok = tokenAt(text, i, header.end);
+    if (!tok) return out;
+    out.push(tok);
+    i = tok.end;
+    while (text[i] === ' ' || text[i] === '\t') i++;
+    if (text[i] !== '.') return out;
+    i++;
+  }
+}
+
+function tokenAt(text: string, i: number, limit: number): Span | undefined {
+  const c = text[i];
+  if (c === '"' || c === "'") {
+    let j = i + 1;
+    while (j < limit && text[j] !== c && text[j] !== '\n') j += c === '"' && text[j] === '\\' ? 2 : 1;
+    return { start: i, end: Math.min(j + 1, limit) };
+  }
+  let j = i;
+  while (j < limit && BARE.test(text[j]!)) j++;
+  return j > i ? { start: i, end: j } : undefined;
+}
+
+/** Dotted segments written before the key at `keyStart` on the same line, nearest first. */
+export function dottedPrefix(text: string, keyStart: number, max: number): Span[] {
+  const out: Span[] = [];
+  let p = keyStart;
+  while (out.length < max) {
+    let q = p;
+    while (q > 0 && (text[q - 1] === ' ' || text[q - 1] === '\t')) q--;
+    if (text[q - 1] !== '.') break;
+    q--;
+    while (q > 0 && (text[q - 1] === ' ' || text[q - 1] === '\t')) q--;
+    const end = q;
+    let start = q;
+    const c = text[q - 1];
+    if (c === '"' || c === "'") {
+      const open = text.lastIndexOf(c, q - 2);
+      if (open < 0 || text.slice(open, q).includes('\n')) break;
+      start = open;
+    } else {
+      while (start > 0 && BARE.test(text[start - 1]!)) start--;
+    }
+    if (start === end) break;
+    out.push({ start, end });
+    p = start;
+  }
+  return out;
+}
+
+/** Every written key token, by path. */
+export function keySpans(map: SourceMap): Map<string, Span[]> {
+  const out = new Map<string, Span[]>();
+  const add = (path: TomlPath, span: Span) => {
+    const k = pathKey(path);
+    const list = out.get(k) ?? [];
+    if (!list.some((s) => s.start === span.start)) list.push(span);
+    out.set(k, list);
+  };
+  const text = map.text;
+  for (const node of map.all()) {
+    if (node.header) {
+      const named = node.path.flatMap((s, i) => (typeof s === 'string' ? [i] : []));
+      headerSegments(text, node.header).forEach((span, i) => {
+        const at = named[i];
+        if (at !== undefined) add(node.path.slice(0, at + 1), span);
+      });
+    }
+    if (node.key && typeof node.path[node.path.length - 1] === 'string') {
+      add(node.path, node.key);
+      if (!node.header) {
+        const prefix = dottedPrefix(text, node.key.start, node.path.length - 1);
+        prefix.forEach((span, i) => add(node.path.slice(0, node.path.length - 1 - i), span));
+      }
+    }
+  }
+  for (const list of out.values()) list.sort((a, b) => a.start - b.start);
+  return out;
+}
+
+/** The content span of a one-line string value that is written verbatim. */
+export function stringContent(map: SourceMap, path: TomlPath): Span | undefined {
+  const node = map.get(path);
+  const layout = map.stringLayout(path);
+  if (!node?.value || !layout?.verbatim) return undefined;
+  const open = layout.contentStart - node.value.start;
+  if (open !== 1) return undefined;
+  const end = node.value.end - 1;
+  if (end < layout.contentStart || map.text[end] !== map.text[node.value.start]) return undefined;
+  return { start: layout.contentStart, end };
+}
+
+export type SpecRole = 'chain' | 'uri' | 'source';
+
+/** Whether a value at `path` holds a provider spec, and which kind of place it is. */
+export function specRole(path: TomlPath): SpecRole | undefined {
+  const [root, a, b, c, d] = path;
+  if (root === 'profiles' && path.length === 5 && c === 'providers' && typeof d === 'number') return 'chain';
+  if (root !== 'providers' || typeof a !== 'string') return undefined;
+  if (path.length === 2) return 'uri';
+  if (path.length === 3 && b === 'uri') return 'uri';
+  if (path.length === 4 && b === 'fallback' && typeof c === 'number') return 'source';
+  if (path.length === 4 && b === 'cache' && c === 'provider') return 'source';
+  if (path.length === 4 && b === 'credentials') return 'source';
+  if (path.length === 5 && b === 'credentials' && d === 'provider') return 'source';
+  return undefined;
+}
+
+export type OccurrenceKind = 'secret-decl' | 'composed-ref' | 'scope-entry' | 'alias-decl' | 'alias-use' | 'refs-key';
+
+export interface Occurrence {
+  kind: OccurrenceKind;
+  name: string;
+  /** The name's own characters (inside quotes for strings). */
+  span: Span;
+  /** The node the occurrence belongs to. */
+  path: TomlPath;
+  /** For declarations, `${}` references and `refs` keys: the profile. */
+  profile?: string;
+}
+
+function tokenName(text: string, span: Span): { name: string; inner: Span } {
+  const raw = text.slice(span.start, span.end);
+  if ((raw.startsWith('"') || raw.startsWith("'")) && raw.length >= 2) {
+    return { name: raw.slice(1, -1), inner: { start: span.start + 1, end: span.end - 1 } };
+  }
+  return { name: raw, inner: span };
+}
+
+export function occurrences(map: SourceMap, keys: Map<string, Span[]> = keySpans(map)): Occurrence[] {
+  const text = map.text;
+  const out: Occurrence[] = [];
+  const pushKeys = (kind: OccurrenceKind, path: TomlPath, profile?: string) => {
+    for (const span of keys.get(pathKey(path)) ?? []) {
+      const { name, inner } = tokenName(text, span);
+      out.push({ kind, name, span: inner, path, ...(profile !== undefined ? { profile } : {}) });
+    }
+  };
+  for (const node of map.all()) {
+    const p = node.path;
+    const [root, a, b, c, d] = p;
+    if (root === 'profiles' && p.length === 3 && typeof a === 'string' && typeof b === 'string' && b !== 'defaults') {
+      pushKeys('secret-decl', p, a);
+    } else if (root === 'profiles' && p.length === 5 && c === 'refs' && typeof d === 'string') {
+      pushKeys('refs-key', p, a as string);
+    } else if (root === 'providers' && p.length === 2 && typeof a === 'string') {
+      pushKeys('alias-decl', p);
+    }
+    if (node.kind !== 'scalar') continue;
+    const content = stringContent(map, p);
+    if (!content) continue;
+    const value = text.slice(content.start, content.end);
+    if (root === 'profiles' && p.length === 4 && c === 'composed') {
+      for (const ref of parseTemplate(value).refs) {
+        out.push({ kind: 'composed-ref', name: ref.name, span: { start: content.start + ref.start + 2, end: content.start + ref.end - 1 }, path: p, profile: a as string });
+      }
+    } else if (root === 'scopes' && p.length === 4 && b === 'secrets' && typeof c === 'number') {
+      out.push({ kind: 'scope-entry', name: value, span: content, path: p });
+    } else if (specRole(p) && specRole(p) !== 'uri' && !value.includes('://')) {
+      out.push({ kind: 'alias-use', name: value, span: content, path: p });
+    }
+  }
+  return out;
+}
+
+export const SECRET_KINDS: ReadonlySet<OccurrenceKind> = new Set(['secret-decl', 'composed-ref', 'scope-entry']);
+export const ALIAS_KINDS: ReadonlySet<OccurrenceKind> = new Set(['alias-decl', 'alias-use', 'refs-key']);
+
+/** The occurrence whose span holds `offset` (ends inclusive, so a cursor right after a name counts). */
+export function occurrenceAt(list: readonly Occurrence[], offset: number): Occurrence | undefined {
+  return list.find((o) => o.span.start <= offset && offset <= o.span.end);
+}
