@@ -15,6 +15,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { InitializationOptions } from '../../protocol/src';
 import { analyze, type Analysis } from './features/diagnostics';
 import { registerEditingFeatures } from './features/editing';
+import { registerMutations } from './features/mutations';
 import { PresenceService, registerPresence } from './features/presence';
 import { ValidationScheduler } from './features/scheduler';
 import { isManifestUri } from './manifest/documents';
@@ -179,6 +180,7 @@ export function startServer(): Connection {
   };
   presence = new PresenceService(context, (uri) => void publish(uri));
   registerPresence(context, presence);
+  registerMutations(context, presence);
   editingCapabilities = registerEditingFeatures(context);
 
   documents.listen(connection);

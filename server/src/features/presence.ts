@@ -82,6 +82,20 @@ export class PresenceService {
     return this.settings.checkOnSave !== false;
   }
 
+  /** The `secretspec.defaultProvider` setting: the route of secrets without a providers list. */
+  get defaultProvider(): string | undefined {
+    return this.settings.defaultProvider || undefined;
+  }
+
+  /**
+   * Re-checks a manifest after a write. A check already running may have read
+   * the store before the write, so it is waited out rather than joined.
+   */
+  async recheckAfterWrite(uri: string): Promise<void> {
+    await this.running.get(`${uri}\u0000`)?.catch(() => undefined);
+    await this.check({ textDocument: { uri } });
+  }
+
   diagnosticsFor(uri: string): Diagnostic[] {
     return this.warnings.get(uri) ?? [];
   }
