@@ -30,6 +30,8 @@ export interface ServerContext {
   analysisFor(uri: string): Promise<Analysis | undefined>;
   /** Environment the rules get (plugin lookup). */
   ruleEnvironment(): RuleEnvironment;
+  /** What a plugin scheme advertised in `hello`, when a session has started (trusted workspaces only). */
+  pluginCapabilities(scheme: string): readonly string[] | undefined;
 }
 
 export function startServer(): Connection {
@@ -177,6 +179,7 @@ export function startServer(): Connection {
     },
     analysisFor,
     ruleEnvironment,
+    pluginCapabilities: (scheme) => presence?.capabilitiesOf(scheme),
   };
   presence = new PresenceService(context, (uri) => void publish(uri));
   registerPresence(context, presence);

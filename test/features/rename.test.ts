@@ -52,7 +52,10 @@ describe('rename over stdio', () => {
     assert.ok(renamed.includes('secrets = ["PAYMENT_KEY", "S1"]'));
     const after = await revalidate(client, uri, renamed);
     assert.deepEqual(after.filter((d) => d.severity === ERROR).map((d) => d.message), []);
-    assert.ok(after.some((d) => d.code === 'extension-unowned' || d.code === 'extension-unknown-ref'));
+    const stale = after.find((d) => d.code === 'extension-stale-ref');
+    assert.ok(stale, 'an Information diagnostic points at the x-* key that no longer names a secret');
+    assert.equal(stale.severity, 3);
+    assert.equal(renamed.split('\n')[stale.range.start.line], 'refs = { API_KEY = "kept" }');
     client.close(uri);
   });
 

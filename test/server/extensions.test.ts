@@ -97,3 +97,24 @@ describe('plugin schemes and x-* tables', () => {
     }
   });
 });
+
+describe('hover on a plugin provider', () => {
+  test('shows what the plugin advertised in hello once a trusted check started it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'secretspec-hover-plugin-'));
+    const fixtures = join(__dirname, '..', 'fixtures', 'plugins');
+    const text = `[project]\nname = "app"\nrevision = "1.0"\n\n[profiles.default]\nA = { description = "a", providers = ["memory://vault?caps=exists,set"] }\n`;
+    const client = await LspClient.start({ initializationOptions: { trusted: true }, env: { ...process.env, PATH: `${fixtures}:/usr/bin:/bin` } });
+    try {
+      const uri = client.open(join(dir, 'secretspec.toml'), text);
+      await client.waitForDiagnostics(uri);
+      await client.request('secretspec/check', { textDocument: { uri } });
+      const line = 5;
+      const character = text.split('\n')[line]!.indexOf('memory://') + 3;
+      const hover = await client.request<{ contents: { value: string } }>('textDocument/hover', { textDocument: { uri }, position: { line, character } });
+      assert.match(hover.contents.value, /advertised: exists, set/);
+    } finally {
+      await client.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -18,6 +18,8 @@ import { storageAddress } from './storage';
 
 export interface HoverEnv {
   pluginInstalled(scheme: string): boolean;
+  /** What the plugin's `hello` advertised, once it has run (trusted workspaces only). */
+  advertised?(scheme: string): readonly string[] | undefined;
 }
 
 const code = (s: string) => `\`${s.replace(/`/g, "'")}\``;
@@ -172,7 +174,9 @@ export function specHover(merged: MergedManifest | undefined, spec: string, env:
     if (where) lines.push('', `Stores each secret at ${where.text}${where.flat ? ' (flat: profiles share it)' : ''}.`);
   } else {
     const installed = env.pluginInstalled(scheme);
-    lines.push('', `Plugin scheme \`${scheme}\`: ${installed ? `\`secretspec-provider-${scheme}\` is on PATH` : `no \`secretspec-provider-${scheme}\` found on PATH`}. Its capabilities are what the plugin's \`hello\` advertises when it starts.`);
+    const caps = env.advertised?.(scheme);
+    const capsText = caps ? `Its \`hello\` advertised: ${caps.length ? caps.join(', ') : 'nothing'}.` : `Its capabilities are what the plugin's \`hello\` advertises when it starts (in a trusted workspace).`;
+    lines.push('', `Plugin scheme \`${scheme}\`: ${installed ? `\`secretspec-provider-${scheme}\` is on PATH` : `no \`secretspec-provider-${scheme}\` found on PATH`}. ${capsText}`);
   }
   return lines.join('\n');
 }

@@ -24,6 +24,8 @@ export class PresenceService {
   private settings: Settings = {};
   private readonly warnings = new Map<string, Diagnostic[]>();
   private readonly running = new Map<string, Promise<CheckResult>>();
+  /** What each plugin scheme advertised in its last `hello` (only ever filled in a trusted workspace). */
+  private readonly advertised = new Map<string, readonly string[]>();
 
   constructor(
     private readonly ctx: ServerContext,
@@ -49,6 +51,11 @@ export class PresenceService {
       });
     }
     return this.host;
+  }
+
+  /** The capabilities a plugin scheme's `hello` advertised, once a session has started. */
+  capabilitiesOf(scheme: string): readonly string[] | undefined {
+    return this.advertised.get(scheme);
   }
 
   /** Whether a plugin for `scheme` can be found (settings, bundled, PATH). Starts nothing. */
@@ -127,9 +134,11 @@ export class PresenceService {
     const configFile = uri.startsWith('file:') ? fileURLToPath(uri) : null;
     const project = merged.project.name?.value ?? '';
     const host = this.pluginHost();
+    const advertised = this.advertised;
     const probe: PresenceProbe = {
       async presence(providerUri, address, keys) {
         const session = await host.session(providerUri, { configFile, project, command: 'check' });
+        advertised.set(providerUri.slice(0, providerUri.indexOf(':')), session.capabilities);
         const answers = await session.presence(address, keys);
         return Object.fromEntries(
           Object.entries(answers).map(([k, a]) => [k, a.ok ? { ok: true, value: a.value } : { ok: false, error: { kind: a.error.kind, message: a.error.message } }]),

@@ -52,13 +52,22 @@ export function checkExtensionTables(doc: DocumentModel, manifest: MergedManifes
       continue;
     }
     const owner = ownerOf(name, schemes);
+    const refs = table.value['refs'];
     if (!owner) {
       r.info('extension-unowned', `No provider in this manifest owns \`[${name}]\`; SecretSpec ignores it, and so does every plugin in use.`, table.at, 'key', {
         data: { table: name },
       });
+      // Plugin tables are never rewritten, so a renamed secret can leave a stale key behind.
+      for (const key of isTable(refs) ? Object.keys(refs) : []) {
+        if (!declared.has(key)) {
+          r.info('extension-stale-ref', `\`[${name}.refs]\` names '${key}', which is not a declared secret.`, table.at, 'key', {
+            sub: ['refs', key],
+            data: { table: name, name: key },
+          });
+        }
+      }
       continue;
     }
-    const refs = table.value['refs'];
     if (!isTable(refs)) continue;
     for (const key of Object.keys(refs)) {
       if (!declared.has(key)) {
