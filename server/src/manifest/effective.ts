@@ -39,7 +39,9 @@ export function effectiveProfile(model: ProfileModel, defaultProfile: ProfileMod
   const names = new Set(model.secrets.keys());
   if (inherits) for (const n of defaultProfile!.secrets.keys()) names.add(n);
   const secrets = new Map<string, EffectiveSecret>();
-  for (const name of [...names].sort(compareNames)) {
+  // Rust's `str` ordering is by UTF-8 bytes; the default sort's UTF-16 code-unit
+  // order matches it closely enough for BMP text, with no callback per comparison.
+  for (const name of [...names].sort()) {
     const own = model.secrets.get(name);
     const base = inherits ? defaultProfile!.secrets.get(name) : undefined;
     secrets.set(name, effectiveSecret(name, model, own, base));
@@ -47,53 +49,51 @@ export function effectiveProfile(model: ProfileModel, defaultProfile: ProfileMod
   return { name: model.name, model, inherits, secrets };
 }
 
-/** Rust's `str` ordering: by UTF-8 bytes, which for BMP text matches code-unit order closely enough. */
-export function compareNames(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
+type DefaultsField = 'required' | 'default' | 'providers';
+
+// Most secrets take nothing from `[defaults]`: they share one empty set
+// instead of allocating their own (tens of thousands in a large manifest).
+const NO_DEFAULTS: ReadonlySet<DefaultsField> = new Set();
+
+/** Copies `f` from `decl` when `decl` wrote it (valid or not); true when it did. */
+function take<F extends SecretField>(fields: SecretFields, f: F, decl: SecretDecl | undefined): boolean {
+  if (!decl?.written.has(f)) return false;
+  const v = decl.fields[f];
+  if (v) fields[f] = v;
+  return true;
 }
 
 function effectiveSecret(name: string, model: ProfileModel, own: SecretDecl | undefined, base: SecretDecl | undefined): EffectiveSecret {
   const fields: SecretFields = {};
-  const fromDefaults = new Set<'required' | 'default' | 'providers'>();
-  const take = <F extends SecretField>(f: F, decl: SecretDecl | undefined): boolean => {
-    if (!decl?.written.has(f)) return false;
-    const v = decl.fields[f];
-    if (v) fields[f] = v;
-    return true;
-  };
-  for (const f of PLAIN_FIELDS) if (!take(f, own)) take(f, base);
+  let fromDefaults: Set<DefaultsField> | undefined;
+  for (const f of PLAIN_FIELDS) if (!take(fields, f, own)) take(fields, f, base);
 
-  if (!take('required', own) && !take('required', base)) {
+  if (!take(fields, 'required', own) && !take(fields, 'required', base)) {
     const d = model.defaults?.required;
     if (d) {
       fields.required = d as Sourced<boolean>;
-      fromDefaults.add('required');
+      (fromDefaults ??= new Set()).add('required');
     }
   }
   const composed = fields.composed !== undefined || own?.written.has('composed') || base?.written.has('composed');
-  if (!take('default', own) && !take('default', base) && !composed && model.defaults?.default) {
+  if (!take(fields, 'default', own) && !take(fields, 'default', base) && !composed && model.defaults?.default) {
     fields.default = model.defaults.default;
-    fromDefaults.add('default');
+    (fromDefaults ??= new Set()).add('default');
   }
-  if (!take('providers', own) && !take('providers', base) && !composed && model.defaults?.providers) {
+  if (!take(fields, 'providers', own) && !take(fields, 'providers', base) && !composed && model.defaults?.providers) {
     fields.providers = model.defaults.providers;
-    fromDefaults.add('providers');
+    (fromDefaults ??= new Set()).add('providers');
   }
   const refOwner = own && (own.written.has('ref') || own.written.has('refs')) ? own : base;
   if (refOwner) {
-    take('ref', refOwner);
-    take('refs', refOwner);
+    take(fields, 'ref', refOwner);
+    take(fields, 'refs', refOwner);
   }
   const at = (own ?? base)!.at;
-  return {
-    name,
-    profile: model.name,
-    ...(own ? { own } : {}),
-    ...(base ? { base } : {}),
-    fields,
-    at,
-    fromDefaults,
-  };
+  const secret: EffectiveSecret = { name, profile: model.name, fields, at, fromDefaults: fromDefaults ?? NO_DEFAULTS };
+  if (own) secret.own = own;
+  if (base) secret.base = base;
+  return secret;
 }
 
 /** Generation is enabled by `generate = true` or any table, even `{}` (manifest-rules §3.7). */

@@ -100,7 +100,7 @@ export class SourceMap {
 
   positionAt(offset: number): { line: number; character: number } {
     const starts = this.lines();
-    const o = Math.max(0, Math.min(offset, this.text.length));
+    let o = Math.max(0, Math.min(offset, this.text.length));
     let lo = 0;
     let hi = starts.length - 1;
     while (lo < hi) {
@@ -108,6 +108,9 @@ export class SourceMap {
       if (starts[mid]! <= o) lo = mid;
       else hi = mid - 1;
     }
+    // An offset between the CR and LF of a CRLF is not a position an editor
+    // has: it belongs at the end of its line.
+    if (o > starts[lo]! && this.text.charCodeAt(o - 1) === C.CR) o--;
     return { line: lo, character: o - starts[lo]! };
   }
 
@@ -115,15 +118,21 @@ export class SourceMap {
     const starts = this.lines();
     if (line >= starts.length) return this.text.length;
     const start = starts[Math.max(0, line)]!;
-    const next = line + 1 < starts.length ? starts[line + 1]! : this.text.length + 1;
-    return Math.min(start + Math.max(0, character), next - 1, this.text.length);
+    let end = line + 1 < starts.length ? starts[line + 1]! : this.text.length;
+    if (end > start && this.text.charCodeAt(end - 1) === C.LF) end--;
+    if (end > start && this.text.charCodeAt(end - 1) === C.CR) end--;
+    return Math.min(start + Math.max(0, character), end);
   }
 
+  /** Line starts as LSP counts lines: `\n`, `\r\n` and a lone `\r` each end one (an editor shows a lone CR as a line break). */
   private lines(): number[] {
     if (!this.lineStarts) {
       const starts = [0];
       const t = this.text;
-      for (let i = 0; i < t.length; i++) if (t.charCodeAt(i) === C.LF) starts.push(i + 1);
+      for (let i = 0; i < t.length; i++) {
+        const c = t.charCodeAt(i);
+        if (c === C.LF || (c === C.CR && t.charCodeAt(i + 1) !== C.LF)) starts.push(i + 1);
+      }
       this.lineStarts = starts;
     }
     return this.lineStarts;

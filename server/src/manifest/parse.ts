@@ -24,18 +24,30 @@ export function parseFile(text: string, path: string | null): ParsedFile {
   try {
     return { path, text, map, value: parseToml(text) as TomlTable };
   } catch (err) {
-    return { path, text, map, syntax: syntaxProblem(err, map, text) };
+    return { path, text, map, syntax: syntaxProblem(err, text) };
   }
 }
 
-function syntaxProblem(err: unknown, map: SourceMap, text: string): SyntaxProblem {
+function syntaxProblem(err: unknown, text: string): SyntaxProblem {
   if (!(err instanceof TomlError)) {
     return { message: `TOML parsing error: ${err instanceof Error ? err.message : String(err)}`, span: { start: 0, end: 0 } };
   }
   const first = err.message.split('\n')[0]!.replace(/^Invalid TOML document:\s*/, '');
-  const start = map.offsetAt(err.line - 1, err.column - 1);
+  const start = tomlErrorOffset(text, err.line, err.column);
   let end = start;
   while (end < text.length && !/[\s=,\]}[{]/.test(text[end]!)) end++;
   if (end === start && start < text.length && text[start] !== '\n' && text[start] !== '\r') end = start + 1;
   return { message: `TOML parsing error: ${first}`, span: { start, end } };
+}
+
+/** smol-toml counts lines by LF alone (a lone CR ends none), unlike editor positions, so its line/column is resolved here. */
+function tomlErrorOffset(text: string, line: number, column: number): number {
+  let start = 0;
+  for (let l = 1; l < line; l++) {
+    const lf = text.indexOf('\n', start);
+    if (lf < 0) return text.length;
+    start = lf + 1;
+  }
+  const lf = text.indexOf('\n', start);
+  return Math.min(start + Math.max(0, column - 1), lf < 0 ? text.length : lf);
 }

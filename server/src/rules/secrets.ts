@@ -5,14 +5,10 @@ import { generationEnabled, groupsOf, type EffectiveProfile, type EffectiveSecre
 import { REF_COORDINATES, SECRET_TYPES, type MergedManifest, type Origin, type SecretField } from '../manifest/model';
 import type { Reporter } from './report';
 
-const IDENT_START = /^[\p{L}_]$/u;
-const IDENT_REST = /^[\p{L}\p{N}_]$/u;
+const IDENT = /^[\p{L}_][\p{L}\p{N}_]*$/u;
 
 export function isValidSecretName(name: string): boolean {
-  const chars = [...name];
-  if (!chars.length) return false;
-  if (!IDENT_START.test(chars[0]!)) return false;
-  return chars.slice(1).every((c) => IDENT_REST.test(c));
+  return IDENT.test(name);
 }
 
 export function checkProfileSecrets(manifest: MergedManifest, profile: EffectiveProfile, r: Reporter): void {
