@@ -13,6 +13,8 @@ export interface EffectiveSecret {
   fields: SecretFields;
   /** Where to point for the secret as a whole. */
   at: Origin;
+  /** Identical to the default profile's effective secret (inherited untouched), so its per-secret checks say nothing new. */
+  sameAsDefault?: boolean;
   /** Fields taken from `[profiles.<p>.defaults]`. */
   fromDefaults: ReadonlySet<'required' | 'default' | 'providers'>;
 }
@@ -30,11 +32,19 @@ const PLAIN_FIELDS: SecretField[] = ['description', 'composed', 'as_path', 'enco
 export function effectiveProfiles(manifest: MergedManifest): Map<string, EffectiveProfile> {
   const out = new Map<string, EffectiveProfile>();
   const base = manifest.profiles.get('default');
-  for (const [name, model] of manifest.profiles) out.set(name, effectiveProfile(model, name === 'default' ? undefined : base));
+  const baseEffective = base ? effectiveProfile(base, undefined) : undefined;
+  for (const [name, model] of manifest.profiles) {
+    out.set(name, name === 'default' && baseEffective ? baseEffective : effectiveProfile(model, name === 'default' ? undefined : base, baseEffective));
+  }
   return out;
 }
 
-export function effectiveProfile(model: ProfileModel, defaultProfile: ProfileModel | undefined): EffectiveProfile {
+export function effectiveProfile(model: ProfileModel, defaultProfile: ProfileModel | undefined, defaultEffective?: EffectiveProfile): EffectiveProfile {
+  // A secret this profile neither redeclares nor touches through `[defaults]`
+  // is the default profile's own effective secret: share it instead of
+  // rebuilding (and re-checking) it in every profile.
+  const d = model.defaults;
+  const sharable = !!defaultEffective && !d?.required && !d?.default && !d?.providers;
   const inherits = !!defaultProfile && model.defaults?.inherit?.value !== false;
   const names = new Set(model.secrets.keys());
   if (inherits) for (const n of defaultProfile!.secrets.keys()) names.add(n);
@@ -44,6 +54,11 @@ export function effectiveProfile(model: ProfileModel, defaultProfile: ProfileMod
   for (const name of [...names].sort()) {
     const own = model.secrets.get(name);
     const base = inherits ? defaultProfile!.secrets.get(name) : undefined;
+    const same = sharable && inherits && !own ? defaultEffective!.secrets.get(name) : undefined;
+    if (same && same.fromDefaults.size === 0) {
+      secrets.set(name, { name, profile: model.name, base: base!, fields: same.fields, at: same.at, fromDefaults: NO_DEFAULTS, sameAsDefault: true });
+      continue;
+    }
     secrets.set(name, effectiveSecret(name, model, own, base));
   }
   return { name: model.name, model, inherits, secrets };

@@ -37,7 +37,7 @@ export function checkProfileSecrets(manifest: MergedManifest, profile: Effective
       });
     }
   }
-  for (const secret of profile.secrets.values()) checkEffectiveSecret(secret, r);
+  for (const secret of profile.secrets.values()) if (!secret.sameAsDefault) checkEffectiveSecret(secret, r);
 }
 
 function checkEffectiveSecret(s: EffectiveSecret, r: Reporter): void {
