@@ -4,7 +4,8 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
-import type { InitializationOptions } from '../../protocol/src/index';
+import { DidChangePresenceNotification, type DidChangePresenceParams, type InitializationOptions } from '../../protocol/src/index';
+import { SETTINGS_SECTION, settingsForServer } from './settings';
 
 const CLIENT_ID = 'secretspec';
 const CLIENT_NAME = 'SecretSpec';
@@ -16,11 +17,25 @@ export class ServerController implements vscode.Disposable {
   private current: LanguageClient | undefined;
   private queue: Promise<void> = Promise.resolve();
   private waitingRestart: Promise<void> | undefined;
+  private trustedAtStart = false;
+  private readonly presenceChanged = new vscode.EventEmitter<string>();
+  private readonly started = new vscode.EventEmitter<LanguageClient>();
+  /** A manifest URI whose presence results may have changed (server notification). */
+  readonly onDidChangePresence = this.presenceChanged.event;
+  /** A (re)started client is ready for requests. */
+  readonly onDidStart = this.started.event;
 
   constructor(
     private readonly context: vscode.ExtensionContext,
+    /** Already redacting: the protocol trace goes here too. */
     private readonly output: vscode.LogOutputChannel,
+    private readonly activeProfile: () => string | undefined,
   ) {}
+
+  /** Whether the running server was told the workspace is trusted (it reads trust once, at initialize). */
+  get startedTrusted(): boolean {
+    return this.trustedAtStart;
+  }
 
   /** The running client, for features that send custom requests; undefined while stopped. */
   get client(): LanguageClient | undefined {
@@ -49,6 +64,17 @@ export class ServerController implements vscode.Disposable {
 
   dispose(): void {
     void this.stop();
+    this.presenceChanged.dispose();
+    this.started.dispose();
+  }
+
+  /** Sends a custom request, starting the server first if it is not running. */
+  async request<R>(method: string, params: object): Promise<R> {
+    if (!this.current) await this.start();
+    await this.queue;
+    const client = this.current;
+    if (!client) throw new Error('the SecretSpec language server is not running; see SecretSpec: Show Output');
+    return client.sendRequest<R>(method, params);
   }
 
   private enqueue(operation: () => Promise<void>): Promise<void> {
@@ -61,17 +87,35 @@ export class ServerController implements vscode.Disposable {
     if (this.current) return;
     const serverModule = this.context.asAbsolutePath(path.join('dist', 'server.js'));
     const serverOptions: ServerOptions = { module: serverModule, transport: TransportKind.stdio };
-    const initializationOptions: InitializationOptions = { trusted: vscode.workspace.isTrusted };
+    const profile = this.activeProfile();
+    const initializationOptions: InitializationOptions = { trusted: vscode.workspace.isTrusted, ...(profile ? { profile } : {}) };
     const clientOptions: LanguageClientOptions = {
       documentSelector: DOCUMENT_SELECTOR,
       initializationOptions,
       outputChannel: this.output,
+      traceOutputChannel: this.output,
+      // The server pulls `secretspec` with workspace/configuration; this tells it when to pull again.
+      synchronize: { configurationSection: SETTINGS_SECTION },
+      middleware: {
+        workspace: {
+          configuration: async (params, token, next) => {
+            const answers = await next(params, token);
+            if (!Array.isArray(answers)) return answers;
+            return params.items.map((item, i) =>
+              item.section === SETTINGS_SECTION ? settingsForServer(item.scopeUri ? vscode.Uri.parse(item.scopeUri) : undefined) : answers[i],
+            );
+          },
+        },
+      },
     };
     const client = new LanguageClient(CLIENT_ID, CLIENT_NAME, serverOptions, clientOptions);
     this.current = client;
+    this.trustedAtStart = initializationOptions.trusted === true;
     this.output.info(`Starting the language server (${initializationOptions.trusted ? 'trusted' : 'restricted'} workspace)`);
     try {
       await client.start();
+      client.onNotification(DidChangePresenceNotification, (params: DidChangePresenceParams) => this.presenceChanged.fire(params.textDocument.uri));
+      this.started.fire(client);
     } catch (err) {
       this.current = undefined;
       await client.dispose().catch(() => undefined);

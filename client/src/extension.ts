@@ -1,37 +1,116 @@
 // Extension entry point. Activation only wires things up; the server starts
-// in the background so opening a folder never waits on it.
+// and the first check runs in the background so opening a folder never waits.
 import * as vscode from 'vscode';
 import { errorMessage, ServerController } from './client';
+import { checkNow } from './commands/check';
+import type { CommandContext } from './commands/context';
+import { importSecrets } from './commands/import';
+import { initManifest } from './commands/init';
+import { selectProfile } from './commands/selectProfile';
+import { setSecretValue } from './commands/set';
+import { vscodeUi, type Ui } from './commands/ui';
+import { createRedactingChannel } from './logChannel';
+import { declarationLine } from './manifestOutline';
+import { PresenceStore } from './presenceStore';
+import { Redactor } from './redact';
+import { InternalSecrets } from './secretStorage';
+import { affectsSettings } from './settings';
+import { watchTrust } from './trust';
+import { PresenceTreeProvider, VIEW_ID, type PresenceNode } from './views/presenceTree';
+import { ProfileStatus } from './views/statusBar';
 
-const COMMANDS = {
-  restartServer: 'secretspec.restartServer',
-  showOutput: 'secretspec.showOutput',
-} as const;
+/** What activate() returns: nothing in normal use; test hooks in a test-mode extension host. */
+export interface SecretSpecTestApi {
+  setUi(ui: Ui | undefined): void;
+  store: PresenceStore;
+  tree: PresenceTreeProvider;
+  internalSecrets: InternalSecrets;
+}
 
 let controller: ServerController | undefined;
 
-export function activate(context: vscode.ExtensionContext): void {
-  const output = vscode.window.createOutputChannel('SecretSpec', { log: true });
-  const server = new ServerController(context, output);
+export function activate(context: vscode.ExtensionContext): SecretSpecTestApi | undefined {
+  const redactor = new Redactor();
+  const output = createRedactingChannel('SecretSpec', redactor);
+  let store: PresenceStore | undefined;
+  const server = new ServerController(context, output, () => store?.activeProfile);
   controller = server;
+  store = new PresenceStore(server, context.workspaceState, output);
+  const presence = store;
+  let testUi: Ui | undefined;
+  const ctx: CommandContext = { server, store: presence, output, redactor, ui: () => testUi ?? vscodeUi };
+  const tree = new PresenceTreeProvider(presence);
+  const view = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: tree, showCollapseAll: true });
+  const guarded = (name: string, fn: (arg?: unknown) => Thenable<unknown>) =>
+    vscode.commands.registerCommand(name, async (arg?: unknown) => {
+      try {
+        return await fn(arg);
+      } catch (err) {
+        const message = `SecretSpec: ${redactor.redact(errorMessage(err))}`;
+        output.error(message);
+        void vscode.window.showErrorMessage(message);
+        return undefined;
+      }
+    });
+
   context.subscriptions.push(
     output,
     server,
-    vscode.commands.registerCommand(COMMANDS.restartServer, () => reportFailure(server.restart(), output, 'restart')),
-    vscode.commands.registerCommand(COMMANDS.showOutput, () => output.show()),
-    // The server only starts provider plugins in a trusted workspace, and reads trust once, at initialize.
-    vscode.workspace.onDidGrantWorkspaceTrust(() => {
+    presence,
+    tree,
+    view,
+    new ProfileStatus(presence),
+    guarded('secretspec.restartServer', () => reportFailure(server.restart(), output, 'restart')),
+    guarded('secretspec.showOutput', async () => output.show()),
+    guarded('secretspec.checkNow', () => checkNow(ctx)),
+    guarded('secretspec.selectProfile', (arg) => selectProfile(ctx, arg)),
+    guarded('secretspec.setValue', (arg) => setSecretValue(ctx, arg)),
+    guarded('secretspec.import', (arg) => importSecrets(ctx, arg)),
+    guarded('secretspec.init', (arg) => initManifest(ctx, arg)),
+    guarded('secretspec.showOnlyProblems', async () => tree.setOnlyProblems(true)),
+    guarded('secretspec.showAllSecrets', async () => tree.setOnlyProblems(false)),
+    guarded('secretspec.copyName', async (arg) => {
+      if (isSecretNode(arg)) await vscode.env.clipboard.writeText(arg.row.name);
+    }),
+    guarded('secretspec.revealDeclaration', async (arg) => {
+      if (isSecretNode(arg)) await revealDeclaration(arg);
+    }),
+    // The server reads trust once, at initialize: a grant needs a new server, then a new check.
+    watchTrust(() => {
+      if (server.client && server.startedTrusted) return;
       output.info('Workspace trust granted; restarting the language server');
-      void reportFailure(server.restart(), output, 'restart');
+      void reportFailure(server.restart(), output, 'restart').then(() => presence.refreshAll());
+    }),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (affectsSettings(e)) void presence.refreshAll();
+    }),
+    presence.onDidChange(() => {
+      const missing = presence.profileCounts().get(presence.activeProfile) ?? 0;
+      view.badge = missing > 0 ? { value: missing, tooltip: `${missing} required secret${missing === 1 ? '' : 's'} missing in profile ${presence.activeProfile}` } : undefined;
     }),
   );
-  void reportFailure(server.start(), output, 'start');
+  void reportFailure(server.start(), output, 'start').then(() => presence.refreshAll());
+  if (context.extensionMode !== vscode.ExtensionMode.Test) return undefined;
+  return { setUi: (ui) => (testUi = ui), store: presence, tree, internalSecrets: new InternalSecrets(context.secrets) };
 }
 
 export function deactivate(): Promise<void> | undefined {
   const server = controller;
   controller = undefined;
   return server?.stop();
+}
+
+function isSecretNode(arg: unknown): arg is Extract<PresenceNode, { kind: 'secret' }> {
+  return typeof arg === 'object' && arg !== null && (arg as { kind?: unknown }).kind === 'secret';
+}
+
+async function revealDeclaration(node: Extract<PresenceNode, { kind: 'secret' }>): Promise<void> {
+  const doc = await vscode.workspace.openTextDocument(node.uri);
+  const text = doc.getText();
+  const line = declarationLine(text, node.profile, node.row.name) ?? declarationLine(text, 'default', node.row.name) ?? 0;
+  const col = Math.max(0, doc.lineAt(line).text.indexOf(node.row.name));
+  const range = new vscode.Range(line, col, line, col + (col > 0 || doc.lineAt(line).text.startsWith(node.row.name) ? node.row.name.length : 0));
+  await vscode.window.showTextDocument(doc, { selection: range, preserveFocus: true, preview: true });
 }
 
 async function reportFailure(operation: Promise<void>, output: vscode.LogOutputChannel, verb: string): Promise<void> {

@@ -81,6 +81,8 @@ export class PresenceService {
     if (changed && this.host) {
       const old = this.host;
       this.host = undefined;
+      // Checks already running keep the host they started with; it goes once they are done.
+      await Promise.allSettled([...this.running.values()]);
       await old.dispose();
     }
   }

@@ -1,0 +1,156 @@
+// The client's one copy of presence state: which manifests the workspace
+// has, the last `secretspec/check` answer for each, and the active profile.
+// The tree, the status bar and the commands read it; only it asks the server.
+import * as vscode from 'vscode';
+import { CheckRequest, type CheckParams, type CheckResult } from '../../protocol/src/index';
+import type { ServerController } from './client';
+import { readOutline, type ManifestOutline } from './manifestOutline';
+import { isTrusted } from './trust';
+import { viewState } from './views/presenceModel';
+
+const ACTIVE_PROFILE_KEY = 'secretspec.activeProfile';
+export const STATE_CONTEXT_KEY = 'secretspec.viewState';
+const MANIFEST_GLOB = '**/secretspec.toml';
+const EXCLUDE_GLOB = '**/{node_modules,.git,.cache}/**';
+
+export interface ManifestEntry {
+  uri: vscode.Uri;
+  result?: CheckResult;
+  /** Why the last check failed (bad syntax, server down), shown instead of profiles. */
+  error?: string;
+  outline?: ManifestOutline;
+  text?: string;
+}
+
+export type ViewStateKey = 'loading' | 'noManifest' | 'untrusted' | 'noProvider' | 'ready';
+
+export class PresenceStore implements vscode.Disposable {
+  private entries = new Map<string, ManifestEntry>();
+  private readonly inFlight = new Map<string, Promise<void>>();
+  private readonly queued = new Map<string, Promise<void>>();
+  private readonly changed = new vscode.EventEmitter<void>();
+  private readonly disposables: vscode.Disposable[] = [];
+  private discovered = false;
+  readonly onDidChange = this.changed.event;
+
+  constructor(
+    private readonly server: ServerController,
+    private readonly state: vscode.Memento,
+    private readonly output: vscode.LogOutputChannel,
+  ) {
+    const watcher = vscode.workspace.createFileSystemWatcher(MANIFEST_GLOB);
+    this.disposables.push(
+      watcher,
+      watcher.onDidCreate(() => void this.refreshAll()),
+      watcher.onDidDelete(() => void this.refreshAll()),
+      server.onDidChangePresence((uri) => {
+        // The server announces every check it finishes, ours included; re-asking then would loop.
+        if (!this.inFlight.has(uri) && this.entries.has(uri)) void this.refresh(vscode.Uri.parse(uri));
+      }),
+      vscode.workspace.onDidChangeWorkspaceFolders(() => void this.refreshAll()),
+    );
+  }
+
+  get activeProfile(): string {
+    return this.state.get<string>(ACTIVE_PROFILE_KEY) ?? 'default';
+  }
+
+  async setActiveProfile(profile: string): Promise<void> {
+    await this.state.update(ACTIVE_PROFILE_KEY, profile);
+    this.changed.fire();
+  }
+
+  manifests(): ManifestEntry[] {
+    return [...this.entries.values()].sort((a, b) => a.uri.fsPath.localeCompare(b.uri.fsPath));
+  }
+
+  entry(uri: vscode.Uri | string): ManifestEntry | undefined {
+    return this.entries.get(typeof uri === 'string' ? uri : uri.toString());
+  }
+
+  /** Every profile name across manifests, with its missing-required count summed. */
+  profileCounts(): Map<string, number> {
+    const counts = new Map<string, number>();
+    for (const e of this.manifests()) {
+      for (const r of e.result?.results ?? []) {
+        counts.set(r.profile, (counts.get(r.profile) ?? 0) + r.report.secrets.filter((s) => s.status === 'missing_required').length);
+      }
+    }
+    return counts;
+  }
+
+  viewState(): ViewStateKey {
+    if (!this.discovered) return 'loading';
+    if (this.entries.size === 0) return 'noManifest';
+    if (!isTrusted()) return 'untrusted';
+    const results = this.manifests().flatMap((e) => (e.result ? [e.result] : []));
+    if (results.length === this.entries.size && viewState(results) === 'no_provider') return 'noProvider';
+    return 'ready';
+  }
+
+  /** Finds the workspace's manifests again and checks each. */
+  async refreshAll(): Promise<void> {
+    const found = await vscode.workspace.findFiles(MANIFEST_GLOB, EXCLUDE_GLOB);
+    const next = new Map<string, ManifestEntry>();
+    for (const uri of found) next.set(uri.toString(), this.entries.get(uri.toString()) ?? { uri });
+    this.entries = next;
+    this.discovered = true;
+    this.publishState();
+    await Promise.all(found.map((uri) => this.refresh(uri)));
+  }
+
+  /**
+   * Re-checks one manifest. A request made while a check is running gets one
+   * follow-up check after it (merged with other such requests): what made the
+   * caller ask (a restart, a write) may have happened after the running one began.
+   */
+  refresh(uri: vscode.Uri): Promise<void> {
+    const key = uri.toString();
+    const queued = this.queued.get(key);
+    if (queued) return queued;
+    const running = this.inFlight.get(key);
+    if (running) {
+      const next = running.then(() => {
+        this.queued.delete(key);
+        return this.refresh(uri);
+      });
+      this.queued.set(key, next);
+      return next;
+    }
+    const run = this.check(uri).finally(() => {
+      this.inFlight.delete(key);
+      this.publishState();
+    });
+    this.inFlight.set(key, run);
+    return run;
+  }
+
+  private async check(uri: vscode.Uri): Promise<void> {
+    const key = uri.toString();
+    const entry: ManifestEntry = this.entries.get(key) ?? { uri };
+    this.entries.set(key, entry);
+    try {
+      // The server only checks documents it has open; opening without showing costs nothing visible.
+      const doc = await vscode.workspace.openTextDocument(uri);
+      entry.text = doc.getText();
+      entry.outline = readOutline(entry.text);
+      const params: CheckParams = { textDocument: { uri: key } };
+      entry.result = await this.server.request<CheckResult>(CheckRequest, params);
+      delete entry.error;
+    } catch (err) {
+      delete entry.result;
+      entry.error = err instanceof Error ? err.message : String(err);
+      this.output.warn(`Checking ${vscode.workspace.asRelativePath(uri)} failed: ${entry.error}`);
+    }
+  }
+
+  private publishState(): void {
+    void vscode.commands.executeCommand('setContext', STATE_CONTEXT_KEY, this.viewState());
+    this.changed.fire();
+  }
+
+  dispose(): void {
+    for (const d of this.disposables) d.dispose();
+    this.changed.dispose();
+  }
+}

@@ -1,0 +1,122 @@
+// The presence tree as plain data, built from `secretspec/check` results:
+// manifest → profile → secret. No VS Code here, so every status rule is
+// unit-tested without an editor.
+import type { CheckResult, ErrorKind, ReportSecret, Unresolved } from '../../../protocol/src/index';
+
+export type PresenceStatus =
+  | 'resolved'
+  | 'missing_required'
+  | 'missing_optional'
+  | 'default_applied'
+  | 'will_generate'
+  | 'composed'
+  | 'unresolved';
+
+export interface SecretRow {
+  name: string;
+  status: PresenceStatus;
+  required: boolean;
+  /** The answering provider (resolved) or the one that could not answer (unresolved). */
+  provider?: string;
+  /** Why presence could not be determined; only for `unresolved`. */
+  problem?: { kind: ErrorKind; message: string };
+}
+
+export interface ProfileRow {
+  profile: string;
+  active: boolean;
+  secrets: SecretRow[];
+  missingRequired: number;
+  unresolved: number;
+}
+
+/** What a row needs to say and whether it counts as a problem. */
+export const STATUS_INFO: Record<PresenceStatus, { label: string; problem: boolean }> = {
+  resolved: { label: 'present', problem: false },
+  missing_required: { label: 'missing (required)', problem: true },
+  missing_optional: { label: 'missing (optional)', problem: false },
+  default_applied: { label: 'default applied', problem: false },
+  will_generate: { label: 'will be generated', problem: false },
+  composed: { label: 'composed', problem: false },
+  unresolved: { label: 'unknown', problem: true },
+};
+
+export function secretStatus(s: ReportSecret): PresenceStatus {
+  if (s.status === 'missing_required') return 'missing_required';
+  if (s.status === 'missing_optional') return 'missing_optional';
+  if (s.default_applied) return 'default_applied';
+  if (s.generated) return 'will_generate';
+  // SecretSpec's report has no composed flag: resolved with no provider, default or generation is a composition.
+  if (s.source_provider === undefined) return 'composed';
+  return 'resolved';
+}
+
+function unresolvedRow(u: Unresolved): SecretRow {
+  return { name: u.name, status: 'unresolved', required: true, provider: u.provider, problem: { kind: u.kind, message: u.message } };
+}
+
+/** Profiles in the server's order, the active one marked, secrets sorted by name. */
+export function buildProfiles(result: CheckResult, activeProfile: string | undefined): ProfileRow[] {
+  const active = result.results.some((r) => r.profile === activeProfile) ? activeProfile : result.results[0]?.profile;
+  return result.results.map(({ profile, report, unresolved }) => {
+    const secrets: SecretRow[] = [
+      ...report.secrets.map((s) => ({
+        name: s.name,
+        status: secretStatus(s),
+        required: s.required,
+        ...(s.source_provider !== undefined ? { provider: s.source_provider } : {}),
+      })),
+      ...unresolved.map(unresolvedRow),
+    ].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    return {
+      profile,
+      active: profile === active,
+      secrets,
+      missingRequired: secrets.filter((s) => s.status === 'missing_required').length,
+      unresolved: secrets.filter((s) => s.status === 'unresolved').length,
+    };
+  });
+}
+
+export function onlyProblems(rows: SecretRow[]): SecretRow[] {
+  return rows.filter((r) => STATUS_INFO[r.status].problem);
+}
+
+/** The view-level state a welcome message explains, or undefined when the tree has something to show. */
+export type ViewState = 'untrusted' | 'no_provider';
+
+export function viewState(results: CheckResult[]): ViewState | undefined {
+  const all = results.flatMap((r) => r.results);
+  const unresolved = all.flatMap((r) => r.unresolved);
+  const determined = all.reduce((n, r) => n + r.report.secrets.filter((s) => s.source_provider !== undefined).length, 0);
+  if (unresolved.length === 0 || determined > 0) return undefined;
+  if (unresolved.every((u) => u.kind === 'untrusted_workspace')) return 'untrusted';
+  if (unresolved.every((u) => u.kind === 'no_provider_configured')) return 'no_provider';
+  return undefined;
+}
+
+const ADVICE: Partial<Record<ErrorKind, string>> = {
+  plugin_not_installed: 'Install the provider plugin on your PATH or register it in the setting secretspec.plugins.',
+  untrusted_workspace: 'Trust this folder to let SecretSpec ask providers.',
+  no_provider_configured: 'Give the secret a providers list, add profile defaults, or set secretspec.defaultProvider.',
+  timeout: 'The provider did not answer in time; check it, or raise secretspec.requestTimeoutMs.',
+  plugin_crashed: 'The provider plugin crashed; see SecretSpec: Show Output.',
+  auth_failed: 'Log in to or unlock the provider, then run SecretSpec: Check Now.',
+  permission_denied: 'Your account may not read this secret; ask for access.',
+  unavailable: 'The provider is not reachable right now; retry with SecretSpec: Check Now.',
+  circuit_open: 'The provider failed repeatedly and is paused; retry in a minute.',
+  rate_limited: 'The provider is rate limiting; retry in a minute.',
+};
+
+/** What the user can do about an unresolved secret. */
+export function adviceFor(kind: ErrorKind): string {
+  return ADVICE[kind] ?? 'See SecretSpec: Show Output for details.';
+}
+
+export function profileDescription(row: ProfileRow): string {
+  const parts: string[] = [];
+  if (row.active) parts.push('active');
+  parts.push(row.missingRequired === 0 ? 'all required present' : `${row.missingRequired} missing`);
+  if (row.unresolved > 0) parts.push(`${row.unresolved} unknown`);
+  return parts.join(' · ');
+}

@@ -1,0 +1,144 @@
+// The "Secrets" view: manifest → profile → secret, from the PresenceStore.
+// Rows carry `contextValue`s the menus in package.json key on.
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { declaredSecret, providerChain } from '../manifestOutline';
+import type { ManifestEntry, PresenceStore } from '../presenceStore';
+import { readSettings } from '../settings';
+import { adviceFor, buildProfiles, onlyProblems, profileDescription, STATUS_INFO, type PresenceStatus, type ProfileRow, type SecretRow } from './presenceModel';
+
+export const VIEW_ID = 'secretspec.presence';
+export const ONLY_PROBLEMS_CONTEXT_KEY = 'secretspec.onlyProblems';
+
+export type PresenceNode =
+  | { kind: 'manifest'; uri: vscode.Uri }
+  | { kind: 'profile'; uri: vscode.Uri; row: ProfileRow }
+  | { kind: 'secret'; uri: vscode.Uri; profile: string; row: SecretRow };
+
+const ICONS: Record<PresenceStatus, [string, string]> = {
+  resolved: ['pass', 'testing.iconPassed'],
+  missing_required: ['error', 'problemsErrorIcon.foreground'],
+  missing_optional: ['circle-large-outline', 'descriptionForeground'],
+  default_applied: ['symbol-constant', 'charts.blue'],
+  will_generate: ['sparkle', 'charts.purple'],
+  composed: ['link', 'charts.blue'],
+  unresolved: ['question', 'problemsWarningIcon.foreground'],
+};
+
+export class PresenceTreeProvider implements vscode.TreeDataProvider<PresenceNode>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<PresenceNode | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+  private problemsOnly = false;
+  private readonly subscription: vscode.Disposable;
+
+  constructor(private readonly store: PresenceStore) {
+    this.subscription = store.onDidChange(() => this.changed.fire(undefined));
+    void vscode.commands.executeCommand('setContext', ONLY_PROBLEMS_CONTEXT_KEY, false);
+  }
+
+  setOnlyProblems(on: boolean): void {
+    this.problemsOnly = on;
+    void vscode.commands.executeCommand('setContext', ONLY_PROBLEMS_CONTEXT_KEY, on);
+    this.changed.fire(undefined);
+  }
+
+  getChildren(node?: PresenceNode): PresenceNode[] {
+    // Empty while a welcome view explains the state (no manifest, untrusted, no provider).
+    if (!node) return this.store.viewState() === 'ready' ? this.store.manifests().map((e) => ({ kind: 'manifest', uri: e.uri })) : [];
+    if (node.kind === 'manifest') {
+      const entry = this.store.entry(node.uri);
+      if (!entry?.result) return [];
+      return buildProfiles(entry.result, this.store.activeProfile).map((row) => ({ kind: 'profile', uri: node.uri, row }));
+    }
+    if (node.kind === 'profile') {
+      const rows = this.problemsOnly ? onlyProblems(node.row.secrets) : node.row.secrets;
+      return rows.map((row) => ({ kind: 'secret', uri: node.uri, profile: node.row.profile, row }));
+    }
+    return [];
+  }
+
+  getTreeItem(node: PresenceNode): vscode.TreeItem {
+    if (node.kind === 'manifest') return this.manifestItem(node.uri);
+    if (node.kind === 'profile') {
+      const item = new vscode.TreeItem(node.row.profile, node.row.active ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
+      item.id = `${node.uri.toString()}#${node.row.profile}`;
+      item.description = profileDescription(node.row);
+      item.iconPath = new vscode.ThemeIcon(
+        node.row.active ? 'star-full' : 'layers',
+        new vscode.ThemeColor(node.row.missingRequired > 0 ? 'problemsErrorIcon.foreground' : node.row.unresolved > 0 ? 'problemsWarningIcon.foreground' : 'testing.iconPassed'),
+      );
+      item.contextValue = node.row.active ? 'profile.active' : 'profile';
+      item.tooltip = `Profile ${node.row.profile}${node.row.active ? ' (active)' : ''}: ${profileDescription(node.row)}`;
+      return item;
+    }
+    return this.secretItem(node);
+  }
+
+  getParent(node: PresenceNode): PresenceNode | undefined {
+    if (node.kind === 'manifest') return undefined;
+    if (node.kind === 'profile') return { kind: 'manifest', uri: node.uri };
+    const entry = this.store.entry(node.uri);
+    const row = entry?.result && buildProfiles(entry.result, this.store.activeProfile).find((p) => p.profile === node.profile);
+    return row ? { kind: 'profile', uri: node.uri, row } : undefined;
+  }
+
+  private manifestItem(uri: vscode.Uri): vscode.TreeItem {
+    const entry = this.store.entry(uri) as ManifestEntry | undefined;
+    const item = new vscode.TreeItem(manifestLabel(uri), vscode.TreeItemCollapsibleState.Expanded);
+    item.id = uri.toString();
+    item.resourceUri = uri;
+    item.iconPath = new vscode.ThemeIcon(entry?.error ? 'warning' : 'file-code');
+    item.contextValue = 'manifest';
+    const project = entry?.outline?.project;
+    item.description = entry?.error ? 'check failed' : project ? `project ${project}` : undefined;
+    item.tooltip = entry?.error ? `${uri.fsPath}\n\n${entry.error}` : uri.fsPath;
+    item.command = { command: 'vscode.open', title: 'Open', arguments: [uri] };
+    return item;
+  }
+
+  private secretItem(node: Extract<PresenceNode, { kind: 'secret' }>): vscode.TreeItem {
+    const { row } = node;
+    const item = new vscode.TreeItem(row.name, vscode.TreeItemCollapsibleState.None);
+    item.id = `${node.uri.toString()}#${node.profile}#${row.name}`;
+    const [icon, color] = ICONS[row.status];
+    item.iconPath = new vscode.ThemeIcon(icon, new vscode.ThemeColor(color));
+    item.description = row.status === 'resolved' ? row.provider : STATUS_INFO[row.status].label;
+    item.contextValue = row.status === 'composed' ? 'secret.composed' : 'secret';
+    item.tooltip = this.secretTooltip(node);
+    item.accessibilityInformation = { label: `${row.name}, ${STATUS_INFO[row.status].label}${row.provider ? `, from ${row.provider}` : ''}` };
+    item.command = { command: 'secretspec.revealDeclaration', title: 'Go to Declaration', arguments: [node] };
+    return item;
+  }
+
+  private secretTooltip(node: Extract<PresenceNode, { kind: 'secret' }>): vscode.MarkdownString {
+    const { row } = node;
+    const md = new vscode.MarkdownString();
+    md.appendMarkdown('**').appendText(row.name).appendMarkdown('** · ').appendText(`${STATUS_INFO[row.status].label} in profile ${node.profile}`);
+    const outline = this.store.entry(node.uri)?.outline;
+    const declared = outline && declaredSecret(outline, node.profile, row.name);
+    if (declared?.description) md.appendMarkdown('\n\n').appendText(declared.description);
+    if (row.provider && row.status !== 'unresolved') md.appendMarkdown('\n\nAnswered by ').appendMarkdown('`').appendText(row.provider).appendMarkdown('`');
+    const chain = outline ? providerChain(outline, node.profile, row.name, readSettings(node.uri).defaultProvider) : [];
+    if (chain.length > 0) {
+      md.appendMarkdown('\n\nProviders, in order:');
+      for (const p of chain) md.appendMarkdown('\n- ').appendText(p);
+    }
+    if (row.problem) {
+      md.appendMarkdown('\n\n$(warning) ').appendText(`Could not be checked (${row.problem.kind}): ${row.problem.message}`);
+      md.appendMarkdown('\n\n').appendText(adviceFor(row.problem.kind));
+    }
+    md.supportThemeIcons = true;
+    return md;
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+    this.changed.dispose();
+  }
+}
+
+export function manifestLabel(uri: vscode.Uri): string {
+  const multiRoot = (vscode.workspace.workspaceFolders?.length ?? 0) > 1;
+  const rel = vscode.workspace.asRelativePath(uri, multiRoot);
+  return rel === uri.fsPath ? path.basename(path.dirname(uri.fsPath)) + '/secretspec.toml' : rel;
+}

@@ -1,0 +1,85 @@
+// The presence tree's data: statuses from SecretSpec's report, unresolved
+// rows, ordering, the active profile and the welcome-view states.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { CheckResult, ReportSecret } from '../../../protocol/src';
+import { adviceFor, buildProfiles, onlyProblems, profileDescription, secretStatus, viewState } from '../../../client/src/views/presenceModel';
+
+const s = (name: string, over: Partial<ReportSecret> = {}): ReportSecret => ({
+  name, status: 'resolved', required: true, default_applied: false, generated: false, as_path: false, ...over,
+});
+
+const RESULT: CheckResult = {
+  results: [
+    {
+      profile: 'default',
+      report: {
+        schema_version: 1, provider: 'dotenv:.env', profile: 'default',
+        secrets: [
+          s('DB', { source_provider: 'dotenv:.env' }),
+          s('API', { status: 'missing_required' }),
+          s('SENTRY', { status: 'missing_optional', required: false }),
+          s('LOG', { default_applied: true, required: false }),
+          s('SESSION', { generated: true, required: false }),
+          s('DSN'),
+        ],
+      },
+      unresolved: [{ name: 'TOKEN', provider: 'vault://x', kind: 'plugin_not_installed', message: 'no secretspec-provider-vault on PATH' }],
+    },
+    { profile: 'production', report: { schema_version: 1, provider: 'keyring://', profile: 'production', secrets: [s('DB', { status: 'missing_required' })] }, unresolved: [] },
+  ],
+};
+
+test('each report entry maps to one of the seven statuses', () => {
+  assert.equal(secretStatus(s('a', { source_provider: 'x' })), 'resolved');
+  assert.equal(secretStatus(s('a', { status: 'missing_required' })), 'missing_required');
+  assert.equal(secretStatus(s('a', { status: 'missing_optional', required: false })), 'missing_optional');
+  assert.equal(secretStatus(s('a', { default_applied: true })), 'default_applied');
+  assert.equal(secretStatus(s('a', { generated: true })), 'will_generate');
+  assert.equal(secretStatus(s('a')), 'composed', 'resolved without provider, default or generation');
+});
+
+test('profiles keep the server order, mark the active one and count problems', () => {
+  const rows = buildProfiles(RESULT, 'production');
+  assert.deepEqual(rows.map((r) => [r.profile, r.active, r.missingRequired, r.unresolved]), [
+    ['default', false, 1, 1],
+    ['production', true, 1, 0],
+  ]);
+  const def = rows[0]!;
+  assert.deepEqual(def.secrets.map((x) => [x.name, x.status]), [
+    ['API', 'missing_required'], ['DB', 'resolved'], ['DSN', 'composed'], ['LOG', 'default_applied'],
+    ['SENTRY', 'missing_optional'], ['SESSION', 'will_generate'], ['TOKEN', 'unresolved'],
+  ]);
+  assert.equal(def.secrets.find((x) => x.name === 'DB')!.provider, 'dotenv:.env');
+  assert.deepEqual(def.secrets.find((x) => x.name === 'TOKEN')!.problem, { kind: 'plugin_not_installed', message: 'no secretspec-provider-vault on PATH' });
+});
+
+test('an unknown active profile falls back to the first one', () => {
+  assert.deepEqual(buildProfiles(RESULT, 'staging').map((r) => r.active), [true, false]);
+});
+
+test('only problems keeps missing required and unresolved rows', () => {
+  assert.deepEqual(onlyProblems(buildProfiles(RESULT, 'default')[0]!.secrets).map((r) => r.name), ['API', 'TOKEN']);
+});
+
+test('profile description says active, missing and unknown counts', () => {
+  const [def, prod] = buildProfiles(RESULT, 'default');
+  assert.equal(profileDescription(def!), 'active · 1 missing · 1 unknown');
+  assert.equal(profileDescription(prod!), '1 missing');
+  assert.equal(profileDescription({ ...prod!, missingRequired: 0 }), 'all required present');
+});
+
+test('view state: untrusted and no-provider only when nothing was determined', () => {
+  const only = (kind: 'untrusted_workspace' | 'no_provider_configured'): CheckResult => ({
+    results: [{ profile: 'default', report: { schema_version: 1, provider: '', profile: 'default', secrets: [s('LOG', { default_applied: true })] }, unresolved: [{ name: 'A', provider: '', kind, message: 'm' }] }],
+  });
+  assert.equal(viewState([only('untrusted_workspace')]), 'untrusted');
+  assert.equal(viewState([only('no_provider_configured')]), 'no_provider');
+  assert.equal(viewState([RESULT]), undefined);
+  assert.equal(viewState([]), undefined);
+});
+
+test('every unresolved kind gets advice', () => {
+  assert.match(adviceFor('plugin_not_installed'), /secretspec\.plugins/);
+  assert.match(adviceFor('internal'), /Show Output/);
+});
