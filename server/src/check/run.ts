@@ -42,9 +42,17 @@ async function checkProfile(profile: EffectiveProfile, project: string, input: C
   const presence = new Map<string, Presence>();
   const chains = new Map<string, Endpoint[]>();
   const primaries: Array<{ display: string; explicit: boolean }> = [];
+  // Most secrets share a handful of chains: resolve each distinct chain once.
+  const routes = new Map<string, ReturnType<typeof routeFor>>();
   for (const s of profile.secrets.values()) {
     if (s.fields.composed !== undefined) continue;
-    const route = routeFor(s, input.manifest, input.defaultProvider);
+    const chainKey = (s.fields.providers?.value ?? []).join('\u0000');
+    let route = routes.get(chainKey);
+    if (!route) {
+      route = routeFor(s, input.manifest, input.defaultProvider);
+      // Failures name the secret, so only successes are shared.
+      if (route.ok) routes.set(chainKey, route);
+    }
     if (!route.ok) {
       presence.set(s.name, { kind: 'unknown', provider: route.provider, error: route.kind, message: route.message });
       continue;

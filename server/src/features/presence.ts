@@ -141,10 +141,8 @@ export class PresenceService {
       async presence(providerUri, address, keys) {
         const session = await host.session(providerUri, { configFile, project, command: 'check' });
         advertised.set(providerUri.slice(0, providerUri.indexOf(':')), session.capabilities);
-        const answers = await session.presence(address, keys);
-        return Object.fromEntries(
-          Object.entries(answers).map(([k, a]) => [k, a.ok ? { ok: true, value: a.value } : { ok: false, error: { kind: a.error.kind, message: a.error.message } }]),
-        );
+        // A ProviderError already carries the kind and message the check reads.
+        return session.presence(address, keys);
       },
     };
     const result = await runCheck({
