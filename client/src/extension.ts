@@ -1,16 +1,18 @@
 // Extension entry point. Activation only wires things up; the server starts
 // and the first check runs in the background so opening a folder never waits.
 import * as vscode from 'vscode';
+import { WriteTargetRequest, type WriteTargetParams, type WriteTargetResult } from '../../protocol/src/index';
 import { errorMessage, ServerController } from './client';
 import { checkNow } from './commands/check';
 import type { CommandContext } from './commands/context';
+import { deleteSecret } from './commands/delete';
 import { importSecrets } from './commands/import';
 import { initManifest } from './commands/init';
 import { selectProfile } from './commands/selectProfile';
 import { setSecretValue } from './commands/set';
 import { vscodeUi, type Ui } from './commands/ui';
 import { createRedactingChannel } from './logChannel';
-import { declarationLine } from './manifestOutline';
+import { outlineSecret } from './outlineModel';
 import { PresenceStore } from './presenceStore';
 import { Redactor } from './redact';
 import { InternalSecrets } from './secretStorage';
@@ -39,7 +41,9 @@ export function activate(context: vscode.ExtensionContext): SecretSpecTestApi | 
   const presence = store;
   let testUi: Ui | undefined;
   const ctx: CommandContext = { server, store: presence, output, redactor, ui: () => testUi ?? vscodeUi };
-  const tree = new PresenceTreeProvider(presence);
+  const tree = new PresenceTreeProvider(presence, (uri, profile, name) =>
+    server.request<WriteTargetResult>(WriteTargetRequest, { textDocument: { uri: uri.toString() }, profile, name } satisfies WriteTargetParams),
+  );
   const view = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: tree, showCollapseAll: true });
   const guarded = (name: string, fn: (arg?: unknown) => Thenable<unknown>) =>
     vscode.commands.registerCommand(name, async (arg?: unknown) => {
@@ -65,6 +69,7 @@ export function activate(context: vscode.ExtensionContext): SecretSpecTestApi | 
     guarded('secretspec.checkNow', () => checkNow(ctx)),
     guarded('secretspec.selectProfile', (arg) => selectProfile(ctx, arg)),
     guarded('secretspec.setValue', (arg) => setSecretValue(ctx, arg)),
+    guarded('secretspec.deleteValue', (arg) => deleteSecret(ctx, arg)),
     guarded('secretspec.import', (arg) => importSecrets(ctx, arg)),
     guarded('secretspec.init', (arg) => initManifest(ctx, arg)),
     guarded('secretspec.showOnlyProblems', async () => tree.setOnlyProblems(true)),
@@ -73,7 +78,7 @@ export function activate(context: vscode.ExtensionContext): SecretSpecTestApi | 
       if (isSecretNode(arg)) await vscode.env.clipboard.writeText(arg.row.name);
     }),
     guarded('secretspec.revealDeclaration', async (arg) => {
-      if (isSecretNode(arg)) await revealDeclaration(arg);
+      if (isSecretNode(arg)) await revealDeclaration(presence, arg);
     }),
     // The server reads trust once, at initialize: a grant needs a new server, then a new check.
     watchTrust(() => {
@@ -104,13 +109,15 @@ function isSecretNode(arg: unknown): arg is Extract<PresenceNode, { kind: 'secre
   return typeof arg === 'object' && arg !== null && (arg as { kind?: unknown }).kind === 'secret';
 }
 
-async function revealDeclaration(node: Extract<PresenceNode, { kind: 'secret' }>): Promise<void> {
-  const doc = await vscode.workspace.openTextDocument(node.uri);
-  const text = doc.getText();
-  const line = declarationLine(text, node.profile, node.row.name) ?? declarationLine(text, 'default', node.row.name) ?? 0;
-  const col = Math.max(0, doc.lineAt(line).text.indexOf(node.row.name));
-  const range = new vscode.Range(line, col, line, col + (col > 0 || doc.lineAt(line).text.startsWith(node.row.name) ? node.row.name.length : 0));
-  await vscode.window.showTextDocument(doc, { selection: range, preserveFocus: true, preview: true });
+/** Where the server says the secret's effective declaration is written: this manifest, or an `extends` parent. */
+async function revealDeclaration(store: PresenceStore, node: Extract<PresenceNode, { kind: 'secret' }>): Promise<void> {
+  const outline = await store.outline(node.uri);
+  const declaration = outline && outlineSecret(outline, node.profile, node.row.name)?.declaration;
+  const uri = declaration ? vscode.Uri.parse(declaration.uri) : node.uri;
+  const { start, end } = declaration?.range ?? { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+  const doc = await vscode.workspace.openTextDocument(uri);
+  const selection = new vscode.Range(start.line, start.character, end.line, end.character);
+  await vscode.window.showTextDocument(doc, { selection, preserveFocus: true, preview: true });
 }
 
 async function reportFailure(operation: Promise<void>, output: vscode.LogOutputChannel, verb: string): Promise<void> {

@@ -1,10 +1,10 @@
 // The client's one copy of presence state: which manifests the workspace
-// has, the last `secretspec/check` answer for each, and the active profile.
-// The tree, the status bar and the commands read it; only it asks the server.
+// has, the last `secretspec/check` and `secretspec/outline` answers for each,
+// and the active profile. The tree, the status bar and the commands read it.
 import * as vscode from 'vscode';
-import { CheckRequest, type CheckParams, type CheckResult } from '../../protocol/src/index';
+import { CheckRequest, OutlineRequest, type CheckParams, type CheckResult, type OutlineParams } from '../../protocol/src/index';
 import type { ServerController } from './client';
-import { readOutline, type ManifestOutline } from './manifestOutline';
+import type { Outline } from './outlineModel';
 import { isTrusted } from './trust';
 import { viewState } from './views/presenceModel';
 
@@ -18,8 +18,8 @@ export interface ManifestEntry {
   result?: CheckResult;
   /** Why the last check failed (bad syntax, server down), shown instead of profiles. */
   error?: string;
-  outline?: ManifestOutline;
-  text?: string;
+  /** Descriptions, chains and declarations from the server; absent while the manifest does not parse. */
+  outline?: Outline;
 }
 
 export type ViewStateKey = 'loading' | 'noManifest' | 'untrusted' | 'noProvider' | 'ready';
@@ -131,9 +131,8 @@ export class PresenceStore implements vscode.Disposable {
     this.entries.set(key, entry);
     try {
       // The server only checks documents it has open; opening without showing costs nothing visible.
-      const doc = await vscode.workspace.openTextDocument(uri);
-      entry.text = doc.getText();
-      entry.outline = readOutline(entry.text);
+      await vscode.workspace.openTextDocument(uri);
+      await this.readOutline(entry);
       const params: CheckParams = { textDocument: { uri: key } };
       entry.result = await this.server.request<CheckResult>(CheckRequest, params);
       delete entry.error;
@@ -141,6 +140,32 @@ export class PresenceStore implements vscode.Disposable {
       delete entry.result;
       entry.error = err instanceof Error ? err.message : String(err);
       this.output.warn(`Checking ${vscode.workspace.asRelativePath(uri)} failed: ${entry.error}`);
+    }
+  }
+
+  /**
+   * The server's outline of a manifest as its text is now (the editor may hold
+   * unsaved edits the last check did not see); undefined when it does not parse.
+   */
+  async outline(uri: vscode.Uri): Promise<Outline | undefined> {
+    await vscode.workspace.openTextDocument(uri);
+    const entry = this.entries.get(uri.toString());
+    return entry ? this.readOutline(entry) : this.requestOutline(uri);
+  }
+
+  private async readOutline(entry: ManifestEntry): Promise<Outline | undefined> {
+    const outline = await this.requestOutline(entry.uri);
+    if (outline) entry.outline = outline;
+    else delete entry.outline;
+    return outline;
+  }
+
+  private async requestOutline(uri: vscode.Uri): Promise<Outline | undefined> {
+    try {
+      return await this.server.request<Outline>(OutlineRequest, { textDocument: { uri: uri.toString() } } satisfies OutlineParams);
+    } catch (err) {
+      this.output.info(`No outline of ${vscode.workspace.asRelativePath(uri)}: ${err instanceof Error ? err.message : String(err)}`);
+      return undefined;
     }
   }
 

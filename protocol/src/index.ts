@@ -29,6 +29,16 @@ export interface TextDocumentRef {
   uri: string;
 }
 
+/** LSP positions: zero-based line, UTF-16 character. */
+export interface Position {
+  line: number;
+  character: number;
+}
+export interface Range {
+  start: Position;
+  end: Position;
+}
+
 /** `initializationOptions` of the server. */
 export interface InitializationOptions {
   trusted?: boolean;
@@ -95,6 +105,13 @@ export interface WriteTargetResult {
   target: string;
   writable: boolean;
   reason?: string;
+  /**
+   * Whether `secretspec/delete` would be accepted for this secret: none of
+   * `set`'s refusals applies (composed, `extract`, read-only store, untrusted
+   * workspace) and the provider advertises `delete`. Absent from older
+   * servers; the client treats absent as "do not offer Delete".
+   */
+  deletable?: boolean;
 }
 
 /** client → server: write one value through the secret's primary provider. */
@@ -106,6 +123,25 @@ export interface SetParams {
   value: string;
 }
 export interface SetResult {
+  provider: string;
+  target: string;
+}
+
+/**
+ * client → server: remove one stored value through the secret's primary
+ * provider (fallbacks are never touched), for the presence view's Delete
+ * action. Idempotent: an absent value is not an error. Refused like `set` for
+ * composed, `extract` and undeclared secrets, with `capability_required` when
+ * the provider does not advertise `delete`, and with `untrusted_workspace` in
+ * Restricted Mode.
+ */
+export const DeleteRequest = 'secretspec/delete';
+export interface DeleteParams {
+  textDocument: TextDocumentRef;
+  profile: string;
+  name: string;
+}
+export interface DeleteResult {
   provider: string;
   target: string;
 }
@@ -134,6 +170,43 @@ export interface ReflectParams {
 }
 export interface ReflectResult {
   secrets: Record<string, { description?: string; required?: boolean }>;
+}
+
+/**
+ * client → server: what the presence view shows beside a check result and the
+ * check result does not carry (each secret's description, provider chain and
+ * declaration), so the client never parses the manifest itself. Computed from
+ * the server's analysis of the open document, including `extends` parents;
+ * works in Restricted Mode since no provider is asked. Fails with
+ * `invalid_request` when the document is not open or does not parse.
+ */
+export const OutlineRequest = 'secretspec/outline';
+export interface OutlineParams {
+  textDocument: TextDocumentRef;
+}
+export interface OutlineSecret {
+  name: string;
+  description?: string;
+  /** The effective `providers` chain as written (aliases unresolved), credentials redacted; empty when none applies. */
+  providers: string[];
+  composed: boolean;
+  /** False for `required = false`; a conditional requirement (a group) counts as required. */
+  required: boolean;
+  /**
+   * Where the effective declaration is written: the profile's own, else the
+   * `[profiles.default]` one it inherits; in an `extends` parent, that file.
+   * `range` covers the secret's name; `extent` the whole declaration (an
+   * inline entry, or a `[profiles.p.NAME]` table with its body).
+   */
+  declaration: { uri: string; range: Range; extent?: Range };
+  /** The profile whose declaration this secret inherits, when it has none of its own. */
+  inheritedFrom?: string;
+}
+export interface OutlineResult {
+  project: string;
+  /** `[providers]` aliases that name one store, alias → credential-free URI, for showing what a chain entry stands for. */
+  aliases?: Record<string, string>;
+  profiles: Array<{ name: string; inherits: boolean; secrets: OutlineSecret[] }>;
 }
 
 /** server → client: presence results for a manifest may have changed. */

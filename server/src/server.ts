@@ -16,6 +16,7 @@ import type { InitializationOptions } from '../../protocol/src';
 import { analyze, type Analysis } from './features/diagnostics';
 import { registerEditingFeatures } from './features/editing';
 import { registerMutations } from './features/mutations';
+import { registerOutline } from './features/outline';
 import { PresenceService, registerPresence } from './features/presence';
 import { ValidationScheduler } from './features/scheduler';
 import { isManifestUri } from './manifest/documents';
@@ -184,6 +185,7 @@ export function startServer(): Connection {
   presence = new PresenceService(context, (uri) => void publish(uri));
   registerPresence(context, presence);
   registerMutations(context, presence);
+  registerOutline(context);
   editingCapabilities = registerEditingFeatures(context);
 
   documents.listen(connection);

@@ -73,16 +73,18 @@ describe('mutation requests', () => {
   test('writeTarget names the primary and its native target, or says why it is not writable', async () => {
     const { dir, uri } = workspace({ 'secretspec.toml': MANIFEST });
     const ask = (name: string) => client.request<WriteTargetResult>('secretspec/writeTarget', { textDocument: { uri }, profile: 'default', name });
-    assert.deepEqual(await ask('API_KEY'), { provider: 'dotenv:.env', target: `dotenv file ${join(dir, '.env')}, key API_KEY`, writable: true });
-    assert.deepEqual(await ask('STORED'), { provider: 'file:./store', target: `file ${join(dir, 'store', 'shop', 'default', 'STORED')}`, writable: true });
+    assert.deepEqual(await ask('API_KEY'), { provider: 'dotenv:.env', target: `dotenv file ${join(dir, '.env')}, key API_KEY`, writable: true, deletable: true });
+    assert.deepEqual(await ask('STORED'), { provider: 'file:./store', target: `file ${join(dir, 'store', 'shop', 'default', 'STORED')}`, writable: true, deletable: true });
     const env = await ask('FROM_ENV');
     assert.equal(env.writable, false);
     assert.equal(env.provider, 'env://');
     assert.equal(env.target, 'environment variable FROM_ENV');
     assert.match(env.reason ?? '', /read-only/);
+    assert.equal(env.deletable, false);
     const composed = await ask('DSN');
     assert.equal(composed.writable, false);
     assert.equal(composed.reason, "Composed secret 'DSN' is derived from other secrets and has no stored value to change");
+    assert.equal(composed.deletable, false);
     const undeclared = await ask('NOPE');
     assert.equal(undeclared.writable, false);
     assert.match(undeclared.reason ?? '', /^Secret 'NOPE' is not defined in profile 'default'\. Available secrets: ABSENT, API_KEY, /);
@@ -118,7 +120,7 @@ OTHER = { description = "Cached too", providers = ["route"] }
     const cache = `TOKEN='${envelope}'\nOTHER=${CANARY}-foreign\n`;
     const { dir, uri } = workspace({ 'secretspec.toml': manifest, '.env.cache': cache });
     const target = await client.request<WriteTargetResult>('secretspec/writeTarget', { textDocument: { uri }, profile: 'default', name: 'TOKEN' });
-    assert.deepEqual(target, { provider: 'dotenv:.env.src', target: `dotenv file ${join(dir, '.env.src')}, key TOKEN`, writable: true });
+    assert.deepEqual(target, { provider: 'dotenv:.env.src', target: `dotenv file ${join(dir, '.env.src')}, key TOKEN`, writable: true, deletable: true });
     await client.request('secretspec/set', { textDocument: { uri }, profile: 'default', name: 'TOKEN', value: `${CANARY}-fresh` });
     await client.request('secretspec/set', { textDocument: { uri }, profile: 'default', name: 'OTHER', value: `${CANARY}-other` });
     assert.deepEqual(dotenvValues(join(dir, '.env.src')), { TOKEN: `${CANARY}-fresh`, OTHER: `${CANARY}-other` });
@@ -230,6 +232,7 @@ describe('mutation requests in an untrusted workspace', () => {
     assert.equal(target.writable, false);
     assert.equal(target.provider, 'dotenv:.env');
     assert.match(target.reason ?? '', /not trusted/);
+    assert.equal(target.deletable, false);
     const kinds = await Promise.all([
       rejection(client.request('secretspec/set', { textDocument: { uri }, profile: 'default', name: 'API_KEY', value: CANARY })),
       rejection(client.request('secretspec/import', { textDocument: { uri }, profile: 'default', from: 'dotenv:.env.legacy' })),

@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { ReflectRequest, type ReflectParams, type ReflectResult } from '../../../protocol/src/index';
 import type { CommandContext } from './context';
+import { declaredNames } from '../outlineModel';
 import { insertionFor, missingNames, newManifest } from './initEdit';
 import { pickManifest } from './target';
 import { errorText } from './ui';
@@ -35,7 +36,12 @@ export async function initManifest(ctx: CommandContext, arg?: unknown): Promise<
   if (!from?.trim()) return undefined;
   const target = existing?.uri ?? vscode.Uri.joinPath(dir, 'secretspec.toml');
   const existingText = existing ? (await vscode.workspace.openTextDocument(existing.uri)).getText() : undefined;
-  const project = existing?.outline?.project ?? path.basename(dir.fsPath);
+  const outline = existing ? await ctx.store.outline(existing.uri) : undefined;
+  if (existing && !outline) {
+    void vscode.window.showErrorMessage(`${vscode.workspace.asRelativePath(target)} does not parse; fix its syntax first, then run this again.`);
+    return undefined;
+  }
+  const project = outline?.project || path.basename(dir.fsPath);
   let reflected: ReflectResult;
   try {
     reflected = await ctx.server.request<ReflectResult>(ReflectRequest, { from: from.trim(), project, directory: dir.fsPath } satisfies ReflectParams);
@@ -43,7 +49,7 @@ export async function initManifest(ctx: CommandContext, arg?: unknown): Promise<
     void vscode.window.showErrorMessage(`Cannot read declarations from ${from}: ${errorText(err)}`);
     return undefined;
   }
-  const candidates = existingText === undefined ? Object.keys(reflected.secrets).sort() : missingNames(existingText, reflected.secrets);
+  const candidates = outline === undefined ? Object.keys(reflected.secrets).sort() : missingNames(declaredNames(outline, 'default'), reflected.secrets);
   if (candidates.length === 0) {
     void vscode.window.showInformationMessage(
       Object.keys(reflected.secrets).length === 0 ? `${from} reported no secrets.` : `${vscode.workspace.asRelativePath(target)} already declares every secret ${from} knows.`,
@@ -63,11 +69,7 @@ export async function initManifest(ctx: CommandContext, arg?: unknown): Promise<
     edit.insert(target, new vscode.Position(0, 0), newManifest(project, subset));
   } else {
     const insertion = insertionFor(existingText, reflected.secrets, names);
-    if (!insertion) {
-      void vscode.window.showErrorMessage(`${vscode.workspace.asRelativePath(target)} does not parse; fix its syntax first, then run this again.`);
-      return undefined;
-    }
-    edit.insert(target, new vscode.Position(insertion.line, 0), insertion.text);
+    if (insertion) edit.insert(target, new vscode.Position(insertion.line, 0), insertion.text);
   }
   if (!(await vscode.workspace.applyEdit(edit))) {
     void vscode.window.showErrorMessage(`Could not write ${vscode.workspace.asRelativePath(target)}.`);

@@ -3,7 +3,6 @@
 // of an existing one. Everything else in the file (comments, order, `x-*`
 // tables) is left byte for byte as it was.
 import type { ReflectResult } from '../../../protocol/src/index';
-import { readOutline } from '../manifestOutline';
 
 export interface Insertion {
   /** Zero-based line the text goes before (a line equal to the line count appends). */
@@ -36,20 +35,20 @@ export function newManifest(project: string, secrets: Reflected, eol = '\n'): st
   return lines.join(eol) + eol;
 }
 
-/** Names the provider reported that the manifest's default profile does not declare yet. */
-export function missingNames(text: string, secrets: Reflected): string[] {
-  const declared = readOutline(text)?.profiles.default?.secrets ?? {};
-  return Object.keys(secrets).filter((n) => !Object.prototype.hasOwnProperty.call(declared, n)).sort();
+/** Names the provider reported that the manifest's default profile does not declare yet (`declared`: the server's outline). */
+export function missingNames(declared: Iterable<string>, secrets: Reflected): string[] {
+  const known = new Set(declared);
+  return Object.keys(secrets).filter((n) => !known.has(n)).sort();
 }
 
 const HEADER = /^\s*\[\[?\s*([^\]]+?)\s*\]\]?\s*(#.*)?$/;
 
 /**
- * Where and what to insert so `[profiles.default]` declares `names`; undefined when nothing is missing
- * or the file does not parse (the caller says so instead of guessing).
+ * Where and what to insert so `[profiles.default]` declares `names`; undefined when nothing is missing.
+ * Only for text the server parsed (it answered `secretspec/outline`): the header scan below relies on valid TOML.
  */
 export function insertionFor(text: string, secrets: Reflected, names: string[]): Insertion | undefined {
-  if (names.length === 0 || !readOutline(text)) return undefined;
+  if (names.length === 0) return undefined;
   const eol = text.includes('\r\n') ? '\r\n' : '\n';
   const lines = text.split(/\r?\n/);
   // A trailing newline leaves an empty last element that is not a line of its own.

@@ -1,7 +1,7 @@
 // Which manifest, profile and secret a command acts on: the tree row it was
 // invoked on, else the declaration under the cursor, else the user picks.
 import * as vscode from 'vscode';
-import { secretAtLine } from '../manifestOutline';
+import { declaredNames, profileNames, secretAt } from '../outlineModel';
 import type { ManifestEntry, PresenceStore } from '../presenceStore';
 import { buildProfiles, STATUS_INFO } from '../views/presenceModel';
 import { manifestLabel, type PresenceNode } from '../views/presenceTree';
@@ -31,7 +31,7 @@ export async function pickManifest(store: PresenceStore, ui: Ui, arg?: unknown):
 export async function pickProfile(store: PresenceStore, ui: Ui, entry: ManifestEntry, title: string, arg?: unknown): Promise<string | undefined> {
   if (isNode(arg) && arg.kind !== 'manifest') return arg.kind === 'profile' ? arg.row.profile : arg.profile;
   const rows = entry.result ? buildProfiles(entry.result, store.activeProfile) : [];
-  const names = rows.length ? rows.map((r) => r.profile) : Object.keys(entry.outline?.profiles ?? { default: {} });
+  const names = rows.length ? rows.map((r) => r.profile) : entry.outline ? profileNames(entry.outline) : ['default'];
   if (names.length === 1) return names[0];
   const active = store.activeProfile;
   const ordered = [...names.filter((n) => n === active), ...names.filter((n) => n !== active)];
@@ -50,7 +50,8 @@ export async function resolveSecretTarget(store: PresenceStore, ui: Ui, title: s
   if (!isNode(arg)) {
     const editor = vscode.window.activeTextEditor;
     if (editor && editor.document.uri.path.endsWith('/secretspec.toml')) {
-      const at = secretAtLine(editor.document.getText(), editor.selection.active.line);
+      const outline = await store.outline(editor.document.uri);
+      const at = outline && secretAt(outline, editor.document.uri.toString(), editor.selection.active.line);
       if (at) return { uri: editor.document.uri, ...at };
     }
   }
@@ -62,7 +63,7 @@ export async function resolveSecretTarget(store: PresenceStore, ui: Ui, title: s
   const secrets = row?.secrets.filter((s) => s.status !== 'composed') ?? [];
   const items: vscode.QuickPickItem[] = secrets.length
     ? secrets.map((s) => ({ label: s.name, description: STATUS_INFO[s.status].label, detail: s.provider }))
-    : Object.keys(entry.outline?.profiles[profile]?.secrets ?? {}).map((n) => ({ label: n }));
+    : (entry.outline ? declaredNames(entry.outline, profile) : []).map((n) => ({ label: n }));
   // Problems first: that is what one usually sets.
   items.sort((a, b) => Number(b.description?.startsWith('missing') ?? 0) - Number(a.description?.startsWith('missing') ?? 0));
   const picked = await ui.pick(items, { title, placeHolder: `Which secret of profile ${profile}?`, matchOnDescription: true });

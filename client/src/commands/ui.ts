@@ -9,6 +9,8 @@ export interface Ui {
   /** A password-style box: the typed text is masked and never stored. */
   secret(options: { title: string; prompt: string }): Promise<string | undefined>;
   input(options: vscode.InputBoxOptions): Promise<string | undefined>;
+  /** A modal question with one action button besides Cancel; true only when that button was chosen. */
+  confirm(options: { message: string; detail: string; action: string }): Promise<boolean>;
 }
 
 export const vscodeUi: Ui = {
@@ -16,6 +18,7 @@ export const vscodeUi: Ui = {
   pickMany: async (items, options) => vscode.window.showQuickPick(items, { ...options, canPickMany: true }),
   secret: async ({ title, prompt }) => vscode.window.showInputBox({ title, prompt, password: true, ignoreFocusOut: true, placeHolder: 'value (hidden)' }),
   input: async (options) => vscode.window.showInputBox({ ignoreFocusOut: true, ...options }),
+  confirm: async ({ message, detail, action }) => (await vscode.window.showWarningMessage(message, { modal: true, detail }, action)) === action,
 };
 
 /** The `data.kind` of a server ResponseError, if any. */

@@ -2,7 +2,8 @@
 // Rows carry `contextValue`s the menus in package.json key on.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { declaredSecret, providerChain } from '../manifestOutline';
+import type { CheckResult, WriteTargetResult } from '../../../protocol/src/index';
+import { outlineSecret, primaryProvider, providerChain } from '../outlineModel';
 import type { ManifestEntry, PresenceStore } from '../presenceStore';
 import { readSettings } from '../settings';
 import { adviceFor, buildProfiles, onlyProblems, profileDescription, STATUS_INFO, type PresenceStatus, type ProfileRow, type SecretRow } from './presenceModel';
@@ -25,13 +26,25 @@ const ICONS: Record<PresenceStatus, [string, string]> = {
   unresolved: ['question', 'problemsWarningIcon.foreground'],
 };
 
+/** Asks the server where a write for one secret goes (`secretspec/writeTarget`). */
+export type WriteTargetQuery = (uri: vscode.Uri, profile: string, name: string) => Promise<WriteTargetResult>;
+
 export class PresenceTreeProvider implements vscode.TreeDataProvider<PresenceNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<PresenceNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   private problemsOnly = false;
   private readonly subscription: vscode.Disposable;
+  /**
+   * Whether Delete is offered, per (profile, primary provider) of one check
+   * result: a new check (after a write, a settings change) starts afresh, and
+   * one writeTarget question answers for every secret sharing that provider.
+   */
+  private readonly deletable = new WeakMap<CheckResult, Map<string, boolean | undefined>>();
 
-  constructor(private readonly store: PresenceStore) {
+  constructor(
+    private readonly store: PresenceStore,
+    private readonly writeTarget: WriteTargetQuery,
+  ) {
     this.subscription = store.onDidChange(() => this.changed.fire(undefined));
     void vscode.commands.executeCommand('setContext', ONLY_PROBLEMS_CONTEXT_KEY, false);
   }
@@ -103,7 +116,7 @@ export class PresenceTreeProvider implements vscode.TreeDataProvider<PresenceNod
     const [icon, color] = ICONS[row.status];
     item.iconPath = new vscode.ThemeIcon(icon, new vscode.ThemeColor(color));
     item.description = row.status === 'resolved' ? row.provider : STATUS_INFO[row.status].label;
-    item.contextValue = row.status === 'composed' ? 'secret.composed' : 'secret';
+    item.contextValue = row.status === 'composed' ? 'secret.composed' : this.isDeletable(node) ? 'secret.deletable' : 'secret';
     item.tooltip = this.secretTooltip(node);
     item.accessibilityInformation = { label: `${row.name}, ${STATUS_INFO[row.status].label}${row.provider ? `, from ${row.provider}` : ''}` };
     item.command = { command: 'secretspec.revealDeclaration', title: 'Go to Declaration', arguments: [node] };
@@ -115,7 +128,7 @@ export class PresenceTreeProvider implements vscode.TreeDataProvider<PresenceNod
     const md = new vscode.MarkdownString();
     md.appendMarkdown('**').appendText(row.name).appendMarkdown('** · ').appendText(`${STATUS_INFO[row.status].label} in profile ${node.profile}`);
     const outline = this.store.entry(node.uri)?.outline;
-    const declared = outline && declaredSecret(outline, node.profile, row.name);
+    const declared = outline && outlineSecret(outline, node.profile, row.name);
     if (declared?.description) md.appendMarkdown('\n\n').appendText(declared.description);
     if (row.provider && row.status !== 'unresolved') md.appendMarkdown('\n\nAnswered by ').appendMarkdown('`').appendText(row.provider).appendMarkdown('`');
     const chain = outline ? providerChain(outline, node.profile, row.name, readSettings(node.uri).defaultProvider) : [];
@@ -129,6 +142,29 @@ export class PresenceTreeProvider implements vscode.TreeDataProvider<PresenceNod
     }
     md.supportThemeIcons = true;
     return md;
+  }
+
+  /** Known answer, or false while the question is first asked (the rows are redrawn when it is answered). */
+  private isDeletable(node: Extract<PresenceNode, { kind: 'secret' }>): boolean {
+    const entry = this.store.entry(node.uri);
+    if (!entry?.result) return false;
+    const defaultProvider = readSettings(node.uri).defaultProvider;
+    // Without an outline the primary is unknown: ask per secret instead.
+    const provider = entry.outline ? primaryProvider(entry.outline, node.profile, node.row.name, defaultProvider) : `secret ${node.row.name}`;
+    if (provider === undefined) return false;
+    const known = this.deletable.get(entry.result) ?? new Map<string, boolean | undefined>();
+    this.deletable.set(entry.result, known);
+    const key = `${node.profile}\u0000${provider}`;
+    if (known.has(key)) return known.get(key) ?? false;
+    known.set(key, undefined);
+    void this.writeTarget(node.uri, node.profile, node.row.name).then(
+      (target) => {
+        known.set(key, target.deletable === true);
+        if (target.deletable === true) this.changed.fire(undefined);
+      },
+      () => known.set(key, false),
+    );
+    return false;
   }
 
   dispose(): void {

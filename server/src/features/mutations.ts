@@ -1,4 +1,4 @@
-// `secretspec/writeTarget`, `set`, `import` and `reflect` (lsp-extensions.md,
+// `secretspec/writeTarget`, `set`, `delete`, `import` and `reflect` (lsp-extensions.md,
 // providers-and-check §D): every store is reached through the plugin host,
 // every failure is a ResponseError whose data names its kind, and a value
 // lives only in this request's memory: it is never logged, echoed, put in a
@@ -8,11 +8,14 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ErrorCodes, LSPErrorCodes, ResponseError } from 'vscode-languageserver/node';
 import {
+  DeleteRequest,
   DidChangePresenceNotification,
   ImportRequest,
   ReflectRequest,
   SetRequest,
   WriteTargetRequest,
+  type DeleteParams,
+  type DeleteResult,
   type ErrorKind,
   type ImportParams,
   type ImportResult,
@@ -48,7 +51,7 @@ import { ProviderError, type Address } from '../plugins/types';
 import type { ServerContext } from '../server';
 import type { PresenceService } from './presence';
 
-const UNTRUSTED = 'provider plugins run only in a trusted workspace; trust this folder to write, import or reflect secrets';
+const UNTRUSTED = 'provider plugins run only in a trusted workspace; trust this folder to write, delete, import or reflect secrets';
 
 // SecretSpec's cache envelope marker (cache.rs): only an entry that carries it was written by SecretSpec and may be dropped.
 const CACHE_ENVELOPE_MARKER = 'secretspec-cache-v2:';
@@ -144,15 +147,15 @@ class Mutations {
     const loaded = await this.load(uri);
     const plan = this.plan(loaded, profile, name);
     const shown = { provider: plan.route?.primary.display ?? '', target: plan.target ?? '' };
-    if (plan.problem) return { ...shown, writable: false, reason: plan.problem.message };
-    if (!this.trusted) return { ...shown, writable: false, reason: `This workspace is not trusted: ${UNTRUSTED}` };
+    if (plan.problem) return { ...shown, writable: false, reason: plan.problem.message, deletable: false };
+    if (!this.trusted) return { ...shown, writable: false, reason: `This workspace is not trusted: ${UNTRUSTED}`, deletable: false };
     try {
       const session = await this.session(plan.route!.primary, loaded, name);
-      if (!session.can('set')) return { ...shown, writable: false, reason: cannotSet(session).message };
+      if (!session.can('set')) return { ...shown, writable: false, reason: cannotSet(session).message, deletable: session.can('delete') };
+      return { ...shown, writable: true, deletable: session.can('delete') };
     } catch (error) {
-      return { ...shown, writable: false, reason: asProviderError(error).message };
+      return { ...shown, writable: false, reason: asProviderError(error).message, deletable: false };
     }
-    return { ...shown, writable: true };
   }
 
   async set(params: SetParams): Promise<SetResult> {
@@ -171,6 +174,26 @@ class Mutations {
     const address = { project: loaded.project, profile };
     await session.set(address, name, value);
     this.ctx.connection.console.log(`set ${name} (profile ${profile}) in ${plan.target}`);
+    if (route.cache) await this.evictCache(route.cache, loaded, address, name);
+    this.changed(uri);
+    return { provider: route.primary.display, target: plan.target! };
+  }
+
+  /** Removes the value from the primary only (B.2, D.5): the same route and refusals as `set`, and absent is not an error. */
+  async delete(params: DeleteParams): Promise<DeleteResult> {
+    this.requireTrust();
+    const uri = documentUri(params);
+    const profile = requireString(params.profile, 'profile', { nonEmpty: true });
+    const name = requireString(params.name, 'name', { nonEmpty: true });
+    const loaded = await this.load(uri);
+    const plan = this.plan(loaded, profile, name);
+    if (plan.problem) throw fromProblem(plan.problem);
+    const route = plan.route!;
+    const session = await this.session(route.primary, loaded, name);
+    if (!session.can('delete')) throw cannotDelete(session);
+    const address = { project: loaded.project, profile };
+    await session.delete(address, name);
+    this.ctx.connection.console.log(`deleted ${name} (profile ${profile}) from ${plan.target}`);
     if (route.cache) await this.evictCache(route.cache, loaded, address, name);
     this.changed(uri);
     return { provider: route.primary.display, target: plan.target! };
@@ -330,6 +353,10 @@ function cannotSet(session: PluginSession): ResponseError<{ kind: ErrorKind }> {
   return failure('capability_required', `${session.label} does not offer set; it advertises only ${session.capabilities.join(', ') || 'nothing'}, so values cannot be written through it`);
 }
 
+function cannotDelete(session: PluginSession): ResponseError<{ kind: ErrorKind }> {
+  return failure('capability_required', `${session.label} does not offer delete; it advertises only ${session.capabilities.join(', ') || 'nothing'}, so values cannot be removed through it`);
+}
+
 function requireReads(session: PluginSession, role: string): void {
   if (!session.can('get') && !session.can('batch_get')) {
     throw failure('capability_required', `${session.label} cannot read values (it advertises only ${session.capabilities.join(', ') || 'nothing'}), so it cannot be ${role}`);
@@ -384,6 +411,7 @@ export function registerMutations(ctx: ServerContext, presence: PresenceService)
     };
   ctx.connection.onRequest(WriteTargetRequest, handle((p: WriteTargetParams) => mutations.writeTarget(p)));
   ctx.connection.onRequest(SetRequest, handle((p: SetParams) => mutations.set(p)));
+  ctx.connection.onRequest(DeleteRequest, handle((p: DeleteParams) => mutations.delete(p)));
   ctx.connection.onRequest(ImportRequest, handle((p: ImportParams) => mutations.import(p)));
   ctx.connection.onRequest(ReflectRequest, handle((p: ReflectParams) => mutations.reflect(p)));
 }

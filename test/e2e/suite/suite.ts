@@ -55,6 +55,7 @@ function scriptedUi(steps: Array<(kind: string, arg: unknown) => unknown>): Ui &
     pickMany: async (items, options) => next('pickMany', { items, options }) as never,
     secret: async (options) => next('secret', options) as never,
     input: async (options) => next('input', options) as never,
+    confirm: async (options) => next('confirm', options) as never,
     done: () => assert.equal(steps.length, 0, `${steps.length} scripted answers left`),
   };
 }
@@ -118,6 +119,11 @@ async function trustedSuite(api: SecretSpecTestApi, ws: vscode.Uri): Promise<voi
     const tooltip = (def.get('DATABASE_URL')?.tooltip as vscode.MarkdownString).value.replace(/&nbsp;/g, ' ').replace(/\\(.)/g, '$1');
     assert.match(tooltip, /PostgreSQL connection string/);
     assert.match(tooltip, /local → dotenv:\.env/);
+    const outline = api.store.entry(manifest)?.outline;
+    assert.equal(outline?.project, 'shop', 'the outline came from secretspec/outline');
+    assert.equal(tree(api).map((n) => api.tree.getTreeItem(n).description)[0], 'project shop');
+    const inherited = (secretsOf(api, 'production').get('LOG_LEVEL')?.tooltip as vscode.MarkdownString).value.replace(/&nbsp;/g, ' ').replace(/\\(.)/g, '$1');
+    assert.match(inherited, /Log verbosity/, 'a description inherited from [profiles.default]');
     const prod = secretsOf(api, 'production');
     assert.equal(iconOf(prod.get('DATABASE_URL')), 'pass', 'seeded in the keyring');
     assert.match(String(prod.get('DATABASE_URL')?.description), /^keyring/);
@@ -133,6 +139,9 @@ async function trustedSuite(api: SecretSpecTestApi, ws: vscode.Uri): Promise<voi
     assert.equal(editor.document.uri.toString(), manifest.toString());
     assert.equal(editor.document.getText(editor.selection), 'STRIPE_KEY');
     assert.equal(editor.selection.start.line, 23);
+    await vscode.commands.executeCommand('secretspec.revealDeclaration', secretNode(api, 'production', 'LOG_LEVEL'));
+    await until('the inherited declaration selected', () => vscode.window.activeTextEditor?.selection.start.line === 13);
+    assert.equal(vscode.window.activeTextEditor!.document.getText(vscode.window.activeTextEditor!.selection), 'LOG_LEVEL');
   });
 
   await t('select profile is remembered and shown', async () => {
@@ -235,6 +244,39 @@ async function trustedSuite(api: SecretSpecTestApi, ws: vscode.Uri): Promise<voi
     assert.ok(added, after);
     assert.equal(after.replace(added, ''), before);
     assert.ok(after.indexOf(added) < after.indexOf('[profiles.production.defaults]'));
+  });
+
+  await t('delete: offered where the provider deletes, confirmed in a modal naming the target, removes only that line', async () => {
+    const contextOf = (profile: string, name: string) => secretsOf(api, profile).get(name)?.contextValue;
+    await until('Delete offered on a .env secret', () => contextOf('default', 'STRIPE_KEY') === 'secret.deletable');
+    await until('Delete offered on a keyring secret', () => contextOf('production', 'STRIPE_KEY') === 'secret.deletable');
+    assert.equal(contextOf('default', 'DATABASE_DSN'), 'secret.composed', 'a composed secret has nothing to delete');
+    const before = readFileSync(envFile, 'utf8');
+    assert.match(before, new RegExp(`^STRIPE_KEY=${CANARY_ENV}$`, 'm'));
+
+    let question = '';
+    const cancel = scriptedUi([
+      (kind, options) => {
+        assert.equal(kind, 'confirm');
+        question = (options as { message: string }).message;
+        return false;
+      },
+    ]);
+    api.setUi(cancel);
+    assert.equal(await vscode.commands.executeCommand('secretspec.deleteValue', secretNode(api, 'default', 'STRIPE_KEY')), undefined);
+    cancel.done();
+    assert.match(question, /STRIPE_KEY/);
+    assert.ok(question.includes(`dotenv file ${envFile}, key STRIPE_KEY`), `the question names the target: ${question}`);
+    assert.equal(readFileSync(envFile, 'utf8'), before, 'cancelling deletes nothing');
+
+    const ui = scriptedUi([() => true]);
+    api.setUi(ui);
+    const result = (await vscode.commands.executeCommand('secretspec.deleteValue', secretNode(api, 'default', 'STRIPE_KEY'))) as { target: string } | undefined;
+    ui.done();
+    assert.match(String(result?.target), /\.env, key STRIPE_KEY$/);
+    assert.equal(readFileSync(envFile, 'utf8'), before.replace(`STRIPE_KEY=${CANARY_ENV}\n`, ''), 'every other line kept');
+    await until('STRIPE_KEY missing again', () => iconOf(secretsOf(api, 'default').get('STRIPE_KEY')) === 'error');
+    assert.equal((await keyringEntry('production', 'STRIPE_KEY')).getPassword(), CANARY_KEYRING, 'another profile\'s store is untouched');
   });
 }
 

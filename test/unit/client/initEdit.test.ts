@@ -25,7 +25,7 @@ test('names that need quoting are quoted', () => {
 });
 
 test('inserting into the example keeps every existing byte and adds only what is missing', () => {
-  const names = missingNames(SHOP, REFLECTED);
+  const names = missingNames(['DATABASE_URL', 'STRIPE_KEY', 'LOG_LEVEL', 'SENTRY_DSN', 'SESSION_SECRET', 'DATABASE_DSN'], REFLECTED);
   assert.deepEqual(names, ['NEW_ONE', 'OPTIONAL_X']);
   const ins = insertionFor(SHOP, REFLECTED, names)!;
   assert.equal(ins.line, 17, 'after the last key of [profiles.default], before the blank line and next header');
@@ -50,8 +50,8 @@ test('no [profiles.default] table: one is appended; CRLF and a missing final new
   assert.equal(applyInsertion(lastTable, insertionFor(lastTable, { B: {} }, ['B'])!), '[profiles.default]\nA = { description = "a" }\nB = { description = "B" }\n');
 });
 
-test('secrets declared as [profiles.default.NAME] tables count as declared; broken files get no edit', () => {
-  assert.deepEqual(missingNames('[profiles.default.A]\ndescription = "a"\n', { A: {}, B: {} }), ['B']);
-  assert.equal(insertionFor('[profiles.default\n', { B: {} }, ['B']), undefined);
+test('missing names are those the outline does not declare, sorted; nothing missing means no edit', () => {
+  assert.deepEqual(missingNames(new Set(['A']), { C: {}, A: {}, B: {} }), ['B', 'C']);
+  assert.deepEqual(missingNames([], {}), []);
   assert.equal(insertionFor(SHOP, REFLECTED, []), undefined);
 });

@@ -1,0 +1,98 @@
+// `secretspec/outline`: what the presence view shows beside a check result
+// (description, provider chain, where each secret is declared), taken from
+// the server's own analysis so the client never parses a manifest. Pure
+// over an Analysis; registration is the thin edge at the bottom.
+import { pathToFileURL } from 'node:url';
+import { ErrorCodes, ResponseError } from 'vscode-languageserver/node';
+import { OutlineRequest, type ErrorKind, type OutlineParams, type OutlineResult, type OutlineSecret } from '../../../protocol/src';
+import type { EffectiveProfile, EffectiveSecret } from '../manifest/effective';
+import type { SourceMap, Span } from '../manifest/locate';
+import type { MergedManifest, Origin } from '../manifest/model';
+import { redactSpec } from '../manifest/providers/specs';
+import type { ServerContext } from '../server';
+import { anchorSpan, toRange, type Analysis } from './diagnostics';
+
+type Declaration = OutlineSecret['declaration'];
+
+/** The declaration's file, its name token and its whole extent; undefined when the source map has no trace of it. */
+function declarationOf(analysis: Analysis, uri: string, at: Origin): Declaration | undefined {
+  const parent = at.file ? analysis.load.files.get(at.file) : undefined;
+  const map: SourceMap | undefined = at.file ? parent?.map : analysis.load.root.map;
+  if (!map) return undefined;
+  const name = anchorSpan(map, { path: at.path, part: 'key' });
+  if (!name) return undefined;
+  const whole = extentOf(map, at);
+  return {
+    uri: at.file ? pathToFileURL(at.file).href : uri,
+    range: toRange(map, name),
+    ...(whole ? { extent: toRange(map, whole) } : {}),
+  };
+}
+
+/**
+ * An inline entry from key to value; a `[table]` from its header through its
+ * last key line (blank and comment lines before the next header belong to that one).
+ */
+function extentOf(map: SourceMap, at: Origin): Span | undefined {
+  const node = map.get(at.path);
+  if (!node?.header) return anchorSpan(map, { path: at.path, part: 'entry' });
+  const lines = map.text.slice(node.header.start, node.body?.end ?? node.header.end).split('\n');
+  while (lines.length > 1 && /^\s*(#.*)?$/.test(lines[lines.length - 1]!)) lines.pop();
+  return { start: node.header.start, end: node.header.start + lines.join('\n').trimEnd().length };
+}
+
+function outlineSecret(analysis: Analysis, uri: string, secret: EffectiveSecret): OutlineSecret {
+  const fields = secret.fields;
+  const declaration = declarationOf(analysis, uri, secret.at) ?? { uri, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } };
+  return {
+    name: secret.name,
+    ...(fields.description ? { description: fields.description.value } : {}),
+    providers: (fields.providers?.value ?? []).map(redactSpec),
+    composed: fields.composed !== undefined,
+    required: fields.required?.value !== false,
+    declaration,
+    ...(secret.own ? {} : { inheritedFrom: secret.base?.profile ?? 'default' }),
+  };
+}
+
+/** Aliases that name one store; cached routes have no single URI to show. */
+function aliasTargets(manifest: MergedManifest): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, alias] of manifest.providers) {
+    if (alias.kind === 'inline-cached' || alias.kind === 'cached-fallback' || !alias.uri) continue;
+    out[name] = redactSpec(alias.uri.value);
+  }
+  return out;
+}
+
+/** The outline of an analysed manifest, or undefined when it does not parse far enough to have profiles. */
+export function outline(analysis: Analysis, uri: string): OutlineResult | undefined {
+  const manifest = analysis.load.merged;
+  const profiles: ReadonlyMap<string, EffectiveProfile> | undefined = analysis.validation.profiles;
+  if (!manifest || !profiles) return undefined;
+  return {
+    project: manifest.project.name?.value ?? '',
+    aliases: aliasTargets(manifest),
+    profiles: [...profiles.values()].map((p) => ({
+      name: p.name,
+      inherits: p.inherits,
+      secrets: [...p.secrets.values()].map((s) => outlineSecret(analysis, uri, s)),
+    })),
+  };
+}
+
+function failure(message: string): ResponseError<{ kind: ErrorKind }> {
+  return new ResponseError(ErrorCodes.InvalidParams, message, { kind: 'invalid_request' });
+}
+
+export function registerOutline(ctx: ServerContext): void {
+  ctx.connection.onRequest(OutlineRequest, async (params: OutlineParams | undefined): Promise<OutlineResult> => {
+    const uri = params?.textDocument?.uri;
+    if (typeof uri !== 'string' || uri === '') throw failure("'textDocument' must be { uri }");
+    const analysis = await ctx.analysisFor(uri);
+    if (!analysis) throw failure(`${uri} is not an open secretspec.toml`);
+    const result = outline(analysis, uri);
+    if (!result) throw failure('the manifest does not parse; fix its syntax errors first');
+    return result;
+  });
+}
