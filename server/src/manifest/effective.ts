@@ -25,6 +25,8 @@ export interface EffectiveProfile {
   inherits: boolean;
   /** Sorted by name, as SecretSpec visits them. */
   secrets: Map<string, EffectiveSecret>;
+  /** Names of the secrets this profile declares itself, sorted the same way. */
+  declared: readonly string[];
 }
 
 const PLAIN_FIELDS: SecretField[] = ['description', 'composed', 'as_path', 'encoding', 'extract', 'type', 'generate', 'prompt'];
@@ -44,24 +46,69 @@ export function effectiveProfile(model: ProfileModel, defaultProfile: ProfileMod
   // is the default profile's own effective secret: share it instead of
   // rebuilding (and re-checking) it in every profile.
   const d = model.defaults;
-  const sharable = !!defaultEffective && !d?.required && !d?.default && !d?.providers;
+  const untouched = !d?.required && !d?.default && !d?.providers;
+  const sharable = !!defaultEffective && untouched;
   const inherits = !!defaultProfile && model.defaults?.inherit?.value !== false;
-  const names = new Set(model.secrets.keys());
-  if (inherits) for (const n of defaultProfile!.secrets.keys()) names.add(n);
+  const declared = sortedNames(model);
+  // The default profile's effective secrets are already in order (and each
+  // holds its declaration): walking both sorted lists beats re-sorting the
+  // union and looking every name up again.
+  const baseEffective = inherits && defaultEffective ? [...defaultEffective.secrets.values()] : undefined;
+  const baseDecls = !inherits ? [] : baseEffective ? baseEffective.map((e) => e.own!) : sortedNames(defaultProfile!).map((n) => defaultProfile!.secrets.get(n)!);
   const secrets = new Map<string, EffectiveSecret>();
-  // Rust's `str` ordering is by UTF-8 bytes; the default sort's UTF-16 code-unit
-  // order matches it closely enough for BMP text, with no callback per comparison.
-  for (const name of [...names].sort()) {
-    const own = model.secrets.get(name);
-    const base = inherits ? defaultProfile!.secrets.get(name) : undefined;
-    const same = sharable && inherits && !own ? defaultEffective!.secrets.get(name) : undefined;
-    if (same && same.fromDefaults.size === 0) {
-      secrets.set(name, { name, profile: model.name, base: base!, fields: same.fields, at: same.at, fromDefaults: NO_DEFAULTS, sameAsDefault: true });
-      continue;
+  let i = 0;
+  let j = 0;
+  while (i < declared.length || j < baseDecls.length) {
+    const name = declared[i];
+    const base = baseDecls[j];
+    if (name !== undefined && (base === undefined || name < base.name)) {
+      const own = model.secrets.get(name)!;
+      secrets.set(name, untouched ? ownOnly(name, model, own) : effectiveSecret(name, model, own, undefined));
+      i++;
+    } else if (name !== undefined && name === base!.name) {
+      secrets.set(name, effectiveSecret(name, model, model.secrets.get(name)!, base));
+      i++;
+      j++;
+    } else {
+      const inherited = base!;
+      const same = sharable ? baseEffective![j] : undefined;
+      secrets.set(
+        inherited.name,
+        same && same.fromDefaults.size === 0
+          ? effective(inherited.name, model, undefined, inherited, same.fields, same.at, NO_DEFAULTS, true)
+          : effectiveSecret(inherited.name, model, undefined, inherited),
+      );
+      j++;
     }
-    secrets.set(name, effectiveSecret(name, model, own, base));
   }
-  return { name: model.name, model, inherits, secrets };
+  return { name: model.name, model, inherits, secrets, declared };
+}
+
+/**
+ * Rust's `str` ordering is by UTF-8 bytes; the default sort's UTF-16 code-unit
+ * order matches it closely enough for BMP text, with no callback per comparison.
+ */
+function sortedNames(model: ProfileModel): string[] {
+  return [...model.secrets.keys()].sort();
+}
+
+/** Declared here, inherited from nowhere, nothing from `[defaults]`: the declaration's fields are the effective ones as they are. */
+function ownOnly(name: string, model: ProfileModel, own: SecretDecl): EffectiveSecret {
+  return effective(name, model, own, undefined, own.fields, own.at, NO_DEFAULTS, false);
+}
+
+/** Every effective secret is built here, with one property layout, so the code reading them sees a single shape. */
+function effective(
+  name: string,
+  model: ProfileModel,
+  own: SecretDecl | undefined,
+  base: SecretDecl | undefined,
+  fields: SecretFields,
+  at: Origin,
+  fromDefaults: ReadonlySet<DefaultsField>,
+  sameAsDefault: boolean,
+): EffectiveSecret {
+  return { name, profile: model.name, own, base, fields, at, sameAsDefault, fromDefaults };
 }
 
 type DefaultsField = 'required' | 'default' | 'providers';
@@ -104,11 +151,7 @@ function effectiveSecret(name: string, model: ProfileModel, own: SecretDecl | un
     take(fields, 'ref', refOwner);
     take(fields, 'refs', refOwner);
   }
-  const at = (own ?? base)!.at;
-  const secret: EffectiveSecret = { name, profile: model.name, fields, at, fromDefaults: fromDefaults ?? NO_DEFAULTS };
-  if (own) secret.own = own;
-  if (base) secret.base = base;
-  return secret;
+  return effective(name, model, own, base, fields, (own ?? base)!.at, fromDefaults ?? NO_DEFAULTS, false);
 }
 
 /** Generation is enabled by `generate = true` or any table, even `{}` (manifest-rules §3.7). */

@@ -129,7 +129,8 @@ export function merge(docs: DocumentModel[]): MergedManifest {
     for (const [name, profile] of doc.profiles) {
       const earlier = merged.profiles.get(name);
       if (!earlier) {
-        merged.profiles.set(name, { ...profile, secrets: new Map(profile.secrets) });
+        // Models are never changed once read; a later file's profile is combined into a new map below.
+        merged.profiles.set(name, profile);
         continue;
       }
       const combined: ProfileModel = { name, at: profile.at, secrets: new Map(earlier.secrets) };

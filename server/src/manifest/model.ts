@@ -1,17 +1,51 @@
 // The typed manifest model: what SecretSpec reads out of secretspec.toml,
 // with the origin (file + key path) of every piece so problems and editor
 // features can point at the exact text.
-import type { TomlPath } from './path';
+import type { PathSegment, TomlPath } from './path';
 
 /** `file` is the absolute path of the manifest that holds `path`; null = the document itself. */
 export interface Origin {
-  file: string | null;
-  path: TomlPath;
+  readonly file: string | null;
+  readonly path: TomlPath;
+}
+
+/**
+ * The origin of `key` under `parent`. A large manifest has tens of thousands
+ * of fields and nearly none of them is ever pointed at, so the full path is
+ * built on first use instead of copied for each one up front.
+ */
+export class KeyOrigin implements Origin {
+  private full: TomlPath | undefined = undefined;
+
+  constructor(
+    readonly file: string | null,
+    private readonly parent: Origin,
+    private readonly key: PathSegment,
+  ) {}
+
+  get path(): TomlPath {
+    return (this.full ??= [...this.parent.path, this.key]);
+  }
 }
 
 export interface Sourced<T> {
-  value: T;
-  at: Origin;
+  readonly value: T;
+  readonly at: Origin;
+}
+
+/** A value read from `key` under `parent`, whose origin is made on first use (see KeyOrigin). */
+export class KeyedValue<T> implements Sourced<T> {
+  private origin: Origin | undefined = undefined;
+
+  constructor(
+    readonly value: T,
+    private readonly parent: Origin,
+    private readonly key: PathSegment,
+  ) {}
+
+  get at(): Origin {
+    return (this.origin ??= new KeyOrigin(this.parent.file, this.parent, this.key));
+  }
 }
 
 export const SECRET_FIELDS = [
@@ -68,7 +102,7 @@ export interface SecretDecl {
   at: Origin;
   /** Fields with a valid value. */
   fields: SecretFields;
-  /** Every field key written, valid or not ("presence counts, not truthiness"). */
+  /** Every field key written, valid or not ("presence counts, not truthiness"), in SECRET_FIELDS order; shared between declarations, never changed. */
   written: ReadonlySet<SecretField>;
 }
 

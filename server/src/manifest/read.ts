@@ -14,6 +14,8 @@ import {
   type CredentialSource,
   type DocumentModel,
   type GroupMembership,
+  KeyOrigin,
+  KeyedValue,
   type Origin,
   type ProfileDefaults,
   type ProfileModel,
@@ -35,6 +37,21 @@ const PROJECT_KEYS = ['name', 'revision', 'extends', 'require_reason'];
 const DEFAULTS_KEYS = ['inherit', 'required', 'default', 'providers'];
 const ALIAS_KEYS = ['uri', 'credentials', 'ref', 'fallback', 'cache'];
 
+/** One bit per secret field, in SECRET_FIELDS order. */
+const FIELD_BITS = new Map<string, number>(SECRET_FIELDS.map((f, i) => [f, 1 << i]));
+const REF_BIT = FIELD_BITS.get('ref')!;
+const REFS_BIT = FIELD_BITS.get('refs')!;
+
+function fieldPath(decl: Origin, field: string): TomlPath {
+  return [...decl.path, field];
+}
+
+function isStringList(v: unknown): v is string[] {
+  if (!Array.isArray(v)) return false;
+  for (const e of v) if (typeof e !== 'string') return false;
+  return true;
+}
+
 export function isTable(v: unknown): v is TomlTable {
   return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Date);
 }
@@ -50,6 +67,12 @@ export function readDocument(parsed: ParsedFile, file: string | null): ReadResul
 
 class Reader {
   private readonly problems: Problem[] = [];
+  /**
+   * `written` sets by field combination. Declarations write a handful of
+   * distinct combinations, and the sets are never changed, so thousands of
+   * declarations share a few sets.
+   */
+  private readonly writtenSets = new Map<number, ReadonlySet<SecretField>>();
 
   constructor(
     private readonly parsed: ParsedFile,
@@ -219,13 +242,13 @@ class Reader {
         continue;
       }
       const profile: ProfileModel = { name, at: this.at(path), secrets: new Map() };
-      for (const [key, sv] of Object.entries(pv)) {
+      for (const key of Object.keys(pv)) {
         if (key === 'defaults') {
-          const d = this.defaults(sv, [...path, 'defaults']);
+          const d = this.defaults(pv[key], [...path, 'defaults']);
           if (d) profile.defaults = d;
           continue;
         }
-        const decl = this.secret(name, key, sv, [...path, key]);
+        const decl = this.secret(name, key, pv[key], new KeyOrigin(this.file, profile.at, key));
         if (decl) profile.secrets.set(key, decl);
       }
       out.set(name, profile);
@@ -266,111 +289,116 @@ class Reader {
   }
 
   private stringList(v: unknown, path: TomlPath): string[] | undefined {
+    if (isStringList(v)) return v;
     if (!Array.isArray(v)) {
       this.invalidType(v, 'a sequence', path);
       return undefined;
     }
-    let ok = true;
-    v.forEach((e, i) => {
-      if (typeof e !== 'string') {
-        this.invalidType(e, 'a string', [...path, i]);
-        ok = false;
-      }
-    });
-    return ok ? (v as string[]) : undefined;
+    for (let i = 0; i < v.length; i++) {
+      if (typeof v[i] !== 'string') this.invalidType(v[i], 'a string', [...path, i]);
+    }
+    return undefined;
   }
 
-  private secret(profile: string, name: string, v: unknown, path: TomlPath): SecretDecl | undefined {
+  private secret(profile: string, name: string, v: unknown, at: Origin): SecretDecl | undefined {
     if (!isTable(v)) {
-      this.invalidType(v, 'struct SecretSerde', path);
+      this.invalidType(v, 'struct SecretSerde', at.path);
       return undefined;
     }
     const fields: SecretFields = {};
-    const written = new Set<SecretField>();
+    let bits = 0;
     for (const key of Object.keys(v)) {
-      if (!(SECRET_FIELDS as readonly string[]).includes(key)) {
-        this.ignored(key, `the declaration of '${name}'`, SECRET_FIELDS, [...path, key]);
+      const bit = FIELD_BITS.get(key);
+      if (bit === undefined) {
+        this.ignored(key, `the declaration of '${name}'`, SECRET_FIELDS, [...at.path, key]);
         continue;
       }
-      const field = key as SecretField;
-      written.add(field);
-      this.secretField(field, v[key], [...path, key], fields);
+      bits |= bit;
+      this.secretField(key as SecretField, v[key], at, fields);
     }
-    if (written.has('ref') && written.has('refs')) {
+    if (bits & REF_BIT && bits & REFS_BIT) {
       this.error(
         'ref-and-refs',
         '`ref` and `refs` cannot both be set; use `refs` for provider-scoped addresses or keep the legacy route-wide `ref`',
-        [...path, 'refs'],
+        [...at.path, 'refs'],
         'key',
       );
     }
-    return { name, profile, at: this.at(path), fields, written };
+    return { name, profile, at, fields, written: this.writtenSet(bits) };
   }
 
-  private secretField(field: SecretField, v: unknown, p: TomlPath, out: SecretFields): void {
+  private writtenSet(bits: number): ReadonlySet<SecretField> {
+    let set = this.writtenSets.get(bits);
+    if (!set) this.writtenSets.set(bits, (set = new Set(SECRET_FIELDS.filter((_, i) => bits & (1 << i)))));
+    return set;
+  }
+
+  /**
+   * One field of the declaration at `decl`. Valid values keep `decl` and the
+   * key rather than a path of their own; a path is built only to report a
+   * problem.
+   */
+  private secretField(field: SecretField, v: unknown, decl: Origin, out: SecretFields): void {
     switch (field) {
       case 'description':
       case 'default':
       case 'composed':
       case 'type':
-        if (typeof v !== 'string') this.invalidType(v, 'a string', p);
-        else out[field] = this.sourced(v, p);
+        if (typeof v !== 'string') this.invalidType(v, 'a string', fieldPath(decl, field));
+        else out[field] = new KeyedValue(v, decl, field);
         return;
       case 'as_path':
       case 'prompt':
-        if (typeof v !== 'boolean') this.invalidType(v, 'a boolean', p);
-        else out[field] = this.sourced(v, p);
+        if (typeof v !== 'boolean') this.invalidType(v, 'a boolean', fieldPath(decl, field));
+        else out[field] = new KeyedValue(v, decl, field);
         return;
-      case 'providers': {
-        const list = this.stringList(v, p);
-        if (list) out.providers = this.sourced(list, p);
+      case 'providers':
+        if (isStringList(v)) out.providers = new KeyedValue(v, decl, field);
+        else this.stringList(v, fieldPath(decl, field));
         return;
-      }
       case 'encoding':
-        if (typeof v !== 'string') this.invalidType(v, 'a string', p);
+        if (typeof v !== 'string') this.invalidType(v, 'a string', fieldPath(decl, field));
         else if (!(ENCODINGS as readonly string[]).includes(v)) {
           const s = suggest(v, ENCODINGS);
-          this.error('invalid-encoding', `unknown variant \`${v}\`, expected one of \`base64\`, \`base64url\`, \`hex\``, p, 'value', s ? { suggestion: s } : undefined);
-        } else out.encoding = this.sourced(v, p);
+          this.error('invalid-encoding', `unknown variant \`${v}\`, expected one of \`base64\`, \`base64url\`, \`hex\``, fieldPath(decl, field), 'value', s ? { suggestion: s } : undefined);
+        } else out.encoding = new KeyedValue(v, decl, field);
         return;
       case 'required':
-        this.required(v, p, out);
+        if (typeof v === 'boolean') out.required = new KeyedValue(v, decl, field);
+        else this.required(v, fieldPath(decl, field), out);
         return;
       case 'generate':
-        this.generate(v, p, out);
+        this.generate(v, fieldPath(decl, field), out);
         return;
       case 'extract':
-        this.extract(v, p, out);
+        this.extract(v, fieldPath(decl, field), out);
         return;
       case 'ref': {
-        const coords = this.refTable(v, p, 'ref');
-        if (coords) out.ref = this.sourced(coords, p);
+        const coords = this.refTable(v, fieldPath(decl, field), 'ref');
+        if (coords) out.ref = new KeyedValue(coords, decl, field);
         return;
       }
-      case 'refs':
+      case 'refs': {
+        const p = fieldPath(decl, field);
         if (!isTable(v)) {
           this.invalidType(v, 'a map', p);
           return;
         }
-        {
-          const refs: Record<string, RefCoords> = {};
-          let ok = true;
-          for (const [alias, rv] of Object.entries(v)) {
-            const coords = this.refTable(rv, [...p, alias], 'refs');
-            if (coords) refs[alias] = coords;
-            else ok = false;
-          }
-          if (ok) out.refs = this.sourced(refs, p);
+        const refs: Record<string, RefCoords> = {};
+        let ok = true;
+        for (const [alias, rv] of Object.entries(v)) {
+          const coords = this.refTable(rv, [...p, alias], 'refs');
+          if (coords) refs[alias] = coords;
+          else ok = false;
         }
+        if (ok) out.refs = this.sourced(refs, p);
         return;
+      }
     }
   }
 
+  /** `required` as a group-membership table (a boolean never gets here). */
   private required(v: unknown, p: TomlPath, out: SecretFields): void {
-    if (typeof v === 'boolean') {
-      out.required = this.sourced(v, p);
-      return;
-    }
     const untagged = () =>
       this.error('invalid-required', 'data did not match any variant of untagged enum RequiredSetting', p, 'value');
     if (!isTable(v)) return untagged();

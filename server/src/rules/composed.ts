@@ -1,7 +1,25 @@
 // `composed` templates and their graph per effective profile (manifest-rules §7).
 import type { EffectiveProfile } from '../manifest/effective';
-import { parseTemplate, type TemplateRef } from '../manifest/template';
+import type { Sourced } from '../manifest/model';
+import { parseTemplate, type TemplateParse, type TemplateRef } from '../manifest/template';
 import type { Reporter } from './report';
+
+// An inherited `composed` field is the same object in every profile that
+// inherits it: parse it, and sort its references, once rather than per profile.
+const parsedTemplates = new WeakMap<Sourced<string>, TemplateParse>();
+const sortedDeps = new WeakMap<TemplateRef[], string[]>();
+
+function parsedTemplate(c: Sourced<string>): TemplateParse {
+  let result = parsedTemplates.get(c);
+  if (!result) parsedTemplates.set(c, (result = parseTemplate(c.value)));
+  return result;
+}
+
+function depsOf(refs: TemplateRef[]): string[] {
+  let deps = sortedDeps.get(refs);
+  if (!deps) sortedDeps.set(refs, (deps = [...new Set(refs.map((t) => t.name))].sort()));
+  return deps;
+}
 
 /** Template syntax errors, reported with the other per-secret checks. */
 export function checkTemplates(profile: EffectiveProfile, r: Reporter): Map<string, TemplateRef[]> {
@@ -9,7 +27,7 @@ export function checkTemplates(profile: EffectiveProfile, r: Reporter): Map<stri
   for (const s of profile.secrets.values()) {
     const c = s.fields.composed;
     if (!c) continue;
-    const result = parseTemplate(c.value);
+    const result = parsedTemplate(c);
     if (result.ok) parsed.set(s.name, result.refs);
     else {
       r.error('composed-template', `Profile '${profile.name}': Secret '${s.name}': ${result.message}`, c.at, 'value', {
@@ -41,8 +59,8 @@ export function checkComposedGraph(profile: EffectiveProfile, templates: Map<str
   const visit = (name: string): void => {
     state.set(name, 'visiting');
     stack.push(name);
-    const deps = [...new Set((templates.get(name) ?? []).map((t) => t.name))].sort();
-    for (const dep of deps) {
+    const refs = templates.get(name);
+    for (const dep of refs ? depsOf(refs) : []) {
       if (!templates.has(dep)) continue;
       if (state.get(dep) === 'visiting') {
         const cycle = [...stack.slice(stack.indexOf(dep)), dep];

@@ -1,27 +1,17 @@
 // Presence groups per effective profile (manifest-rules §4.7).
-import type { EffectiveProfile } from '../manifest/effective';
-import type { Origin } from '../manifest/model';
+import type { EffectiveProfile, EffectiveSecret } from '../manifest/effective';
+import type { GroupMembership, Origin } from '../manifest/model';
 import type { Reporter } from './report';
 
 type Mode = 'at_least_one' | 'exactly_one';
 
+type Groups = Map<string, Map<Mode, Array<{ secret: string; at: Origin; index: number }>>>;
+
 export function checkGroups(profile: EffectiveProfile, r: Reporter): void {
-  const groups = new Map<string, Map<Mode, Array<{ secret: string; at: Origin; index: number }>>>();
+  const groups: Groups = new Map();
   for (const s of profile.secrets.values()) {
     const req = s.fields.required?.value;
-    if (typeof req !== 'object' || req === null) continue;
-    for (const mode of ['at_least_one', 'exactly_one'] as const) {
-      const list = req[mode];
-      if (!list) continue;
-      list.value.forEach((g, index) => {
-        if (g.trim() === '') return;
-        const byMode = groups.get(g) ?? new Map();
-        groups.set(g, byMode);
-        const members = byMode.get(mode) ?? [];
-        if (!members.some((m: { secret: string }) => m.secret === s.name)) members.push({ secret: s.name, at: list.at, index });
-        byMode.set(mode, members);
-      });
-    }
+    if (typeof req === 'object' && req !== null) collect(s, req, groups);
   }
   const p = profile.name;
   const names = [...groups.keys()].sort();
@@ -42,5 +32,22 @@ export function checkGroups(profile: EffectiveProfile, r: Reporter): void {
         data: { group: g, mode },
       });
     }
+  }
+}
+
+// Apart from the loop over every secret, whose iterations would otherwise
+// each allocate a context for these closures.
+function collect(s: EffectiveSecret, req: GroupMembership, groups: Groups): void {
+  for (const mode of ['at_least_one', 'exactly_one'] as const) {
+    const list = req[mode];
+    if (!list) continue;
+    list.value.forEach((g, index) => {
+      if (g.trim() === '') return;
+      const byMode = groups.get(g) ?? new Map();
+      groups.set(g, byMode);
+      const members = byMode.get(mode) ?? [];
+      if (!members.some((m: { secret: string }) => m.secret === s.name)) members.push({ secret: s.name, at: list.at, index });
+      byMode.set(mode, members);
+    });
   }
 }

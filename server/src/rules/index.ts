@@ -8,6 +8,7 @@ import { checkGroups } from './groups';
 import { checkHints } from './hints';
 import type { Problem } from './problem';
 import { checkProviders, type ProviderEnvironment } from './providers';
+import { checkRefCoordinates } from './refCoordinates';
 import { Reporter } from './report';
 import { checkScopes } from './scopes';
 import { checkProfileSecrets } from './secrets';
@@ -42,6 +43,7 @@ export function validate(load: LoadResult, env: RuleEnvironment): Validation {
   }
   checkScopes(merged, profiles, r);
   checkProviders(merged, profiles, env, r);
+  checkRefCoordinates(merged, profiles, r);
   checkExtensionTables(load.rootDoc, merged, profiles, r);
   checkHints(profiles, r);
   return { problems: dedupe(r.problems), profiles };

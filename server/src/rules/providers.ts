@@ -2,10 +2,10 @@
 // providers-and-check §A): checked statically, reported as Warnings because
 // a user-global alias or config can still make them valid.
 import type { EffectiveProfile } from '../manifest/effective';
-import type { AliasModel, MergedManifest, Origin, Sourced } from '../manifest/model';
+import { KeyOrigin, type AliasModel, type MergedManifest, type Origin, type Sourced } from '../manifest/model';
 import { builtinProvider, CACHE_CAPABLE_SCHEMES } from '../manifest/providers/registry';
-import { classifySpec, redactSpec, splitSpec, storageIdentity } from '../manifest/providers/specs';
-import { checkProviderSpec } from '../manifest/providers/uri';
+import { classifySpec, redactSpec, splitSpec, storageIdentity, type SpecClass } from '../manifest/providers/specs';
+import { checkProviderSpec, type SpecIssue } from '../manifest/providers/uri';
 import type { Reporter } from './report';
 
 export interface ProviderEnvironment {
@@ -16,7 +16,7 @@ export interface ProviderEnvironment {
 export function checkProviders(manifest: MergedManifest, _profiles: Map<string, EffectiveProfile>, env: ProviderEnvironment, r: Reporter): void {
   const aliases = new Set(manifest.providers.keys());
   const cached = new Set([...manifest.providers.values()].filter((a) => a.kind === 'inline-cached' || a.kind === 'cached-fallback').map((a) => a.name));
-  const ctx = { manifest, aliases, cached, env, r };
+  const ctx: Ctx = { manifest, aliases, cached, env, r, classes: new Map(), issues: new Map() };
 
   for (const alias of manifest.providers.values()) checkAlias(alias, ctx);
 
@@ -51,6 +51,19 @@ interface Ctx {
   cached: Set<string>;
   env: ProviderEnvironment;
   r: Reporter;
+  /**
+   * Verdicts by spec text. A large manifest repeats a handful of specs
+   * thousands of times, and both verdicts depend only on the text and on
+   * this run's aliases and environment.
+   */
+  classes: Map<string, SpecClass>;
+  issues: Map<string, SpecIssue[]>;
+}
+
+function classOf(spec: string, ctx: Ctx): SpecClass {
+  let c = ctx.classes.get(spec);
+  if (!c) ctx.classes.set(spec, (c = classifySpec(spec, ctx.aliases, ctx.cached)));
+  return c;
 }
 
 function undefinedAliasMessage(spec: string, aliases: Set<string>): string {
@@ -61,35 +74,46 @@ function undefinedAliasMessage(spec: string, aliases: Set<string>): string {
 
 /** A secret's (or a profile default's) `providers` chain. */
 function checkList(list: Sourced<string[]>, ctx: Ctx): void {
-  list.value.forEach((spec, i) => {
-    const at: Origin = { file: list.at.file, path: [...list.at.path, i] };
-    const c = classifySpec(spec, ctx.aliases, ctx.cached);
-    if (c.kind === 'cached-alias' && list.value.length > 1) {
+  const specs = list.value;
+  for (let i = 0; i < specs.length; i++) {
+    const spec = specs[i]!;
+    const c = classOf(spec, ctx);
+    if (c.kind === 'cached-alias' && specs.length > 1) {
       ctx.r.warning(
         'cached-alias-in-chain',
         `cached provider alias '${spec}' is a complete route and cannot be combined with additional entries in a secret's providers list`,
-        at,
+        new KeyOrigin(list.at.file, list.at, i),
         'value',
         { data: { alias: spec } },
       );
-      return;
-    }
-    if (c.kind === 'undefined-alias') {
-      ctx.r.warning('undefined-alias', undefinedAliasMessage(spec, ctx.aliases), at, 'value', {
+    } else if (c.kind === 'undefined-alias') {
+      ctx.r.warning('undefined-alias', undefinedAliasMessage(spec, ctx.aliases), new KeyOrigin(list.at.file, list.at, i), 'value', {
         data: { alias: spec, head: i === 0, aliases: [...ctx.aliases] },
       });
-      return;
+    } else if (c.kind !== 'alias' && c.kind !== 'cached-alias') {
+      const issues = specIssues(spec, ctx);
+      if (issues.length) reportIssues(issues, new KeyOrigin(list.at.file, list.at, i), ctx);
     }
-    if (c.kind === 'alias' || c.kind === 'cached-alias') return;
-    checkSpec(spec, at, ctx);
-  });
+  }
+}
+
+function specIssues(spec: string, ctx: Ctx): SpecIssue[] {
+  let issues = ctx.issues.get(spec);
+  if (!issues) {
+    const options = ctx.env.pluginInstalled ? { pluginInstalled: ctx.env.pluginInstalled } : {};
+    ctx.issues.set(spec, (issues = checkProviderSpec(spec, options)));
+  }
+  return issues;
+}
+
+function reportIssues(issues: readonly SpecIssue[], at: Origin, ctx: Ctx): void {
+  for (const issue of issues) {
+    ctx.r.add(issue.severity, issue.code, issue.message, at, 'value', issue.data ? { data: issue.data } : {});
+  }
 }
 
 function checkSpec(spec: string, at: Origin, ctx: Ctx): void {
-  const options = ctx.env.pluginInstalled ? { pluginInstalled: ctx.env.pluginInstalled } : {};
-  for (const issue of checkProviderSpec(spec, options)) {
-    ctx.r.add(issue.severity, issue.code, issue.message, at, 'value', issue.data ? { data: issue.data } : {});
-  }
+  reportIssues(specIssues(spec, ctx), at, ctx);
 }
 
 /** What scheme an alias or spec finally stores in. */
@@ -122,7 +146,7 @@ function checkAlias(alias: AliasModel, ctx: Ctx): void {
     }
     const src = cred.provider;
     if (!src) continue;
-    const c = classifySpec(src.value, ctx.aliases, ctx.cached);
+    const c = classOf(src.value, ctx);
     if (c.kind === 'alias') {
       const source = ctx.manifest.providers.get(src.value)!;
       if (source.credentials.length) {
@@ -150,7 +174,7 @@ function checkAlias(alias: AliasModel, ctx: Ctx): void {
   const leafEntries: Array<Sourced<string>> = alias.kind === 'cached-fallback' ? (alias.fallback ?? []) : alias.uri ? [alias.uri] : [];
   if (alias.kind === 'cached-fallback') {
     for (const entry of leafEntries) {
-      const c = classifySpec(entry.value, ctx.aliases, ctx.cached);
+      const c = classOf(entry.value, ctx);
       if (c.kind === 'cached-alias') {
         r.warning(
           'nested-cached-alias',
@@ -169,7 +193,7 @@ function checkAlias(alias: AliasModel, ctx: Ctx): void {
   const cacheProvider = alias.cache?.provider;
   if (cacheProvider && (alias.kind === 'cached-fallback' || alias.kind === 'inline-cached')) {
     const spec = cacheProvider.value;
-    const c = classifySpec(spec, ctx.aliases, ctx.cached);
+    const c = classOf(spec, ctx);
     if (c.kind === 'cached-alias') {
       r.warning(
         'nested-cached-alias',

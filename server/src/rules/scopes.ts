@@ -4,6 +4,7 @@ import type { MergedManifest } from '../manifest/model';
 import type { Reporter } from './report';
 
 export function checkScopes(manifest: MergedManifest, profiles: Map<string, EffectiveProfile>, r: Reporter): void {
+  if (!manifest.scopes.size) return;
   const declared = new Set<string>();
   for (const p of profiles.values()) for (const n of p.secrets.keys()) declared.add(n);
   for (const name of [...manifest.scopes.keys()].sort()) {

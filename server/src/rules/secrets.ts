@@ -2,13 +2,15 @@
 // checks on each declaration as written, then checks on every effective
 // secret after inheritance. Messages carry SecretSpec's hierarchical prefix.
 import { generationEnabled, groupsOf, type EffectiveProfile, type EffectiveSecret } from '../manifest/effective';
-import { REF_COORDINATES, SECRET_TYPES, type MergedManifest, type Origin, type SecretField } from '../manifest/model';
+import { REF_COORDINATES, SECRET_TYPES, type GroupMembership, type MergedManifest, type Origin, type SecretField } from '../manifest/model';
 import type { Reporter } from './report';
 
 const IDENT = /^[\p{L}_][\p{L}\p{N}_]*$/u;
+// Nearly every name is ASCII; this answers those without the Unicode tables.
+const ASCII_IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 export function isValidSecretName(name: string): boolean {
-  return IDENT.test(name);
+  return ASCII_IDENT.test(name) || IDENT.test(name);
 }
 
 export function checkProfileSecrets(manifest: MergedManifest, profile: EffectiveProfile, r: Reporter): void {
@@ -19,7 +21,7 @@ export function checkProfileSecrets(manifest: MergedManifest, profile: Effective
   if (model.secrets.size === 0 && !emptyAllowed) {
     r.error('empty-profile', `Profile '${p}': Profile must define at least one secret`, model.at, 'key', { data: { profile: p } });
   }
-  for (const name of [...model.secrets.keys()].sort()) {
+  for (const name of profile.declared) {
     const decl = model.secrets.get(name)!;
     if (!isValidSecretName(name)) {
       r.error(
@@ -40,73 +42,34 @@ export function checkProfileSecrets(manifest: MergedManifest, profile: Effective
   for (const secret of profile.secrets.values()) if (!secret.sameAsDefault) checkEffectiveSecret(secret, r);
 }
 
-function checkEffectiveSecret(s: EffectiveSecret, r: Reporter): void {
-  const prefix = `Profile '${s.profile}': Secret '${s.name}': `;
-  const f = s.fields;
-  const wrote = (field: SecretField) => !!(s.own?.written.has(field) || s.base?.written.has(field));
+function wrote(s: EffectiveSecret, field: SecretField): boolean {
+  return !!(s.own?.written.has(field) || s.base?.written.has(field));
+}
 
-  if (!f.description && !wrote('description')) {
-    r.error('missing-description', `${prefix}missing description`, s.at, 'key', { data: { name: s.name, profile: s.profile } });
+/** SecretSpec's hierarchical message prefix; built only for a secret that has something to report. */
+function prefix(s: EffectiveSecret): string {
+  return `Profile '${s.profile}': Secret '${s.name}': `;
+}
+
+function checkEffectiveSecret(s: EffectiveSecret, r: Reporter): void {
+  const f = s.fields;
+
+  if (!f.description && !wrote(s, 'description')) {
+    r.error('missing-description', `${prefix(s)}missing description`, s.at, 'key', { data: { name: s.name, profile: s.profile } });
   } else if (f.description?.value === '') {
-    r.error('empty-description', `${prefix}description cannot be empty`, f.description.at, 'value', { data: { name: s.name } });
+    r.error('empty-description', `${prefix(s)}description cannot be empty`, f.description.at, 'value', { data: { name: s.name } });
   }
 
   const groups = f.required && typeof f.required.value === 'object' ? f.required.value : undefined;
-  if (groups) {
-    for (const mode of ['at_least_one', 'exactly_one'] as const) {
-      const list = groups[mode];
-      if (!list) continue;
-      if (list.value.length === 0) {
-        r.error('group-list-empty', `${prefix}\`${mode}\` must name at least one group`, list.at, 'value');
-        continue;
-      }
-      const seen = new Set<string>();
-      list.value.forEach((g, i) => {
-        const sub = list.value.length > 1 || Array.isArray(list.value) ? [i] : [];
-        if (g.trim() === '') {
-          r.error('group-name-blank', `${prefix}\`${mode}\` group name cannot be empty or whitespace`, list.at, 'value', { sub: elementPath(s, list.at, sub) });
-        } else if (seen.has(g)) {
-          r.error('group-name-duplicate', `${prefix}\`${mode}\` contains duplicate group name '${g}'`, list.at, 'value', { sub: elementPath(s, list.at, sub) });
-        }
-        seen.add(g);
-      });
-    }
-  }
-
-  const isComposed = f.composed !== undefined;
-  if (isComposed) {
-    const conflicts: Array<{ field: string; at: Origin }> = [];
-    const check = (field: SecretField, active: boolean) => {
-      const v = f[field];
-      if (active && v) conflicts.push({ field, at: v.at });
-    };
-    check('default', true);
-    check('providers', true);
-    check('ref', true);
-    check('refs', true);
-    check('encoding', true);
-    check('extract', true);
-    check('type', true);
-    check('generate', generationEnabled(s));
-    check('prompt', f.prompt?.value === true);
-    const first = conflicts.find((c) => s.own && c.at.path.slice(0, -1).join() === s.own.at.path.join()) ?? conflicts[0];
-    if (first) {
-      r.error(
-        'composed-conflict',
-        `${prefix}\`composed\` secrets cannot also set \`default\`, \`providers\`, \`ref\`, \`refs\`, \`encoding\`, \`extract\`, \`type\`, enabled \`generate\`, or \`prompt = true\``,
-        first.at,
-        'key',
-        { data: { name: s.name, field: first.field } },
-      );
-    }
-  }
+  if (groups) checkGroupLists(s, groups, r);
+  if (f.composed !== undefined) checkComposedConflicts(s, r);
 
   if (f.prompt?.value === true) {
     const req = f.required?.value;
     if (req === false || (typeof req === 'object' && req !== null)) {
       r.error(
         'prompt-not-required',
-        `${prefix}\`prompt = true\` secrets must be individually required; omit \`required\` or set \`required = true\``,
+        `${prefix(s)}\`prompt = true\` secrets must be individually required; omit \`required\` or set \`required = true\``,
         f.required!.at,
         'entry',
         { data: { name: s.name } },
@@ -114,7 +77,7 @@ function checkEffectiveSecret(s: EffectiveSecret, r: Reporter): void {
     }
     const clash = f.default ?? (generationEnabled(s) ? f.generate : undefined) ?? f.extract;
     if (clash) {
-      r.error('prompt-conflict', `${prefix}\`prompt = true\` cannot be combined with \`default\`, enabled \`generate\`, or \`extract\``, clash.at, 'key', {
+      r.error('prompt-conflict', `${prefix(s)}\`prompt = true\` cannot be combined with \`default\`, enabled \`generate\`, or \`extract\``, clash.at, 'key', {
         data: { name: s.name },
       });
     }
@@ -123,9 +86,9 @@ function checkEffectiveSecret(s: EffectiveSecret, r: Reporter): void {
   if (f.extract) {
     const pointer = f.extract.value.pointer;
     const err = f.extract.value.format === 'ini' ? iniPointerError(pointer) : jsonPointerError(pointer);
-    if (err) r.error('invalid-extract-pointer', `${prefix}${err}`, f.extract.at, 'value', { sub: ['pointer'] });
+    if (err) r.error('invalid-extract-pointer', `${prefix(s)}${err}`, f.extract.at, 'value', { sub: ['pointer'] });
     if (generationEnabled(s)) {
-      r.error('extract-with-generate', `${prefix}\`extract\` cannot be combined with enabled \`generate\`; extracted secrets are read-only`, f.generate!.at, 'key');
+      r.error('extract-with-generate', `${prefix(s)}\`extract\` cannot be combined with enabled \`generate\`; extracted secrets are read-only`, f.generate!.at, 'key');
     }
   }
 
@@ -133,24 +96,24 @@ function checkEffectiveSecret(s: EffectiveSecret, r: Reporter): void {
     for (const c of ['vault', 'item', 'section', 'field', 'version'] as const) {
       const v = f.ref.value[c];
       if (v !== undefined && v.trim() === '') {
-        r.error('ref-blank-coordinate', `${prefix}\`ref\` coordinate \`${c}\` cannot be empty or whitespace`, f.ref.at, 'value', { sub: [c] });
+        r.error('ref-blank-coordinate', `${prefix(s)}\`ref\` coordinate \`${c}\` cannot be empty or whitespace`, f.ref.at, 'value', { sub: [c] });
         break;
       }
     }
   }
   if (f.refs) {
     const aliases = Object.keys(f.refs.value);
-    if (!aliases.length) r.error('refs-empty', `${prefix}\`refs\` must name at least one provider alias`, f.refs.at, 'value');
+    if (!aliases.length) r.error('refs-empty', `${prefix(s)}\`refs\` must name at least one provider alias`, f.refs.at, 'value');
     for (const alias of aliases) {
       if (alias.trim() === '') {
-        r.error('refs-blank-alias', `${prefix}\`refs\` provider alias cannot be empty or whitespace`, f.refs.at, 'key', { sub: [alias] });
+        r.error('refs-blank-alias', `${prefix(s)}\`refs\` provider alias cannot be empty or whitespace`, f.refs.at, 'key', { sub: [alias] });
         continue;
       }
       const coords = f.refs.value[alias]!;
       for (const c of REF_COORDINATES) {
         const v = coords[c];
         if (v !== undefined && v.trim() === '') {
-          r.error('refs-blank-coordinate', `${prefix}\`refs.${alias}\` coordinate \`${c}\` cannot be empty or whitespace`, f.refs.at, 'value', { sub: [alias, c] });
+          r.error('refs-blank-coordinate', `${prefix(s)}\`refs.${alias}\` coordinate \`${c}\` cannot be empty or whitespace`, f.refs.at, 'value', { sub: [alias, c] });
         }
       }
     }
@@ -159,20 +122,71 @@ function checkEffectiveSecret(s: EffectiveSecret, r: Reporter): void {
   const type = f.type?.value;
   if (generationEnabled(s)) {
     const gen = f.generate!;
-    if (type === undefined && !wrote('type')) {
-      r.error('generate-requires-type', `${prefix}'generate' requires 'type' to be set (e.g., type = "password")`, gen.at, 'key', { data: { name: s.name } });
+    if (type === undefined && !wrote(s, 'type')) {
+      r.error('generate-requires-type', `${prefix(s)}'generate' requires 'type' to be set (e.g., type = "password")`, gen.at, 'key', { data: { name: s.name } });
     }
     if (f.default) {
-      r.error('generate-with-default', `${prefix}'generate' and 'default' cannot both be set`, f.default.at, 'key', { data: { name: s.name } });
+      r.error('generate-with-default', `${prefix(s)}'generate' and 'default' cannot both be set`, f.default.at, 'key', { data: { name: s.name } });
     }
     if (type === 'command' && (gen.value === true || (typeof gen.value === 'object' && !('command' in gen.value)))) {
-      r.error('command-requires-generate-command', `${prefix}type = "command" requires generate = { command = "..." }`, gen.at, 'value');
+      r.error('command-requires-generate-command', `${prefix(s)}type = "command" requires generate = { command = "..." }`, gen.at, 'value');
     }
   }
   if (type !== undefined && !(SECRET_TYPES as readonly string[]).includes(type)) {
-    r.error('unknown-secret-type', `${prefix}unknown secret type '${type}'`, f.type!.at, 'value', { data: { type } });
+    r.error('unknown-secret-type', `${prefix(s)}unknown secret type '${type}'`, f.type!.at, 'value', { data: { type } });
   }
   void groupsOf;
+}
+
+// Kept out of checkEffectiveSecret: their closures would make every call
+// allocate a context, and only a few secrets have groups or a template.
+function checkGroupLists(s: EffectiveSecret, groups: GroupMembership, r: Reporter): void {
+  for (const mode of ['at_least_one', 'exactly_one'] as const) {
+    const list = groups[mode];
+    if (!list) continue;
+    if (list.value.length === 0) {
+      r.error('group-list-empty', `${prefix(s)}\`${mode}\` must name at least one group`, list.at, 'value');
+      continue;
+    }
+    const seen = new Set<string>();
+    list.value.forEach((g, i) => {
+      const sub = list.value.length > 1 || Array.isArray(list.value) ? [i] : [];
+      if (g.trim() === '') {
+        r.error('group-name-blank', `${prefix(s)}\`${mode}\` group name cannot be empty or whitespace`, list.at, 'value', { sub: elementPath(s, list.at, sub) });
+      } else if (seen.has(g)) {
+        r.error('group-name-duplicate', `${prefix(s)}\`${mode}\` contains duplicate group name '${g}'`, list.at, 'value', { sub: elementPath(s, list.at, sub) });
+      }
+      seen.add(g);
+    });
+  }
+}
+
+function checkComposedConflicts(s: EffectiveSecret, r: Reporter): void {
+  const f = s.fields;
+  const conflicts: Array<{ field: string; at: Origin }> = [];
+  const check = (field: SecretField, active: boolean) => {
+    const v = f[field];
+    if (active && v) conflicts.push({ field, at: v.at });
+  };
+  check('default', true);
+  check('providers', true);
+  check('ref', true);
+  check('refs', true);
+  check('encoding', true);
+  check('extract', true);
+  check('type', true);
+  check('generate', generationEnabled(s));
+  check('prompt', f.prompt?.value === true);
+  const first = conflicts.find((c) => s.own && c.at.path.slice(0, -1).join() === s.own.at.path.join()) ?? conflicts[0];
+  if (first) {
+    r.error(
+      'composed-conflict',
+      `${prefix(s)}\`composed\` secrets cannot also set \`default\`, \`providers\`, \`ref\`, \`refs\`, \`encoding\`, \`extract\`, \`type\`, enabled \`generate\`, or \`prompt = true\``,
+      first.at,
+      'key',
+      { data: { name: s.name, field: first.field } },
+    );
+  }
 }
 
 function elementPath(_s: EffectiveSecret, at: Origin, sub: number[]): number[] {
