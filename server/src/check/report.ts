@@ -3,6 +3,7 @@
 // determined is never reported as missing: it goes to `unresolved`.
 import type { ConstraintViolation, ErrorKind, ReportSecret, ResolutionReport, Unresolved } from '../../../protocol/src';
 import { generationEnabled, type EffectiveProfile, type EffectiveSecret } from '../manifest/effective';
+import type { GroupMembership } from '../manifest/model';
 import { parseTemplate } from '../manifest/template';
 
 /** What walking a secret's route found out. */
@@ -19,117 +20,152 @@ export function reportRequired(s: EffectiveSecret): boolean {
   return s.fields.default === undefined;
 }
 
+const MISSING: Presence = { kind: 'missing' };
+
 export interface ReportInput {
   profile: EffectiveProfile;
-  /** Presence per non-composed secret. */
-  presence: Map<string, Presence>;
+  /** Presence of each non-composed secret, by its position in `profile.secrets` (as iterated); a hole reads as missing. */
+  presence: ReadonlyArray<Presence | undefined>;
   /** Provider label for the report's `provider` field. */
   providerLabel: string;
   /** Whether the write provider of a secret keeps generated values (everything but `null`). */
   persistsGenerated: (name: string) => boolean;
 }
 
+type State = 'resolved' | 'missing' | 'unknown';
+
+const byName = (a: ReportSecret, b: ReportSecret) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+
 export function buildReport(input: ReportInput): { report: ResolutionReport; unresolved: Unresolved[] } {
   const { profile } = input;
   const secrets: ReportSecret[] = [];
   const unresolved: Unresolved[] = [];
-  const status = new Map<string, 'resolved' | 'missing' | 'unknown'>();
+  // What each stored secret came to, by position; looked up by name only if compositions or groups need it.
+  const states: State[] = new Array<State>(profile.secrets.size);
 
-  const entry = (s: EffectiveSecret, extra: Partial<ReportSecret> & Pick<ReportSecret, 'status'>): ReportSecret => ({
-    name: s.name,
-    required: reportRequired(s),
-    default_applied: false,
-    generated: false,
-    as_path: s.fields.as_path?.value === true,
-    ...extra,
-  });
+  // One literal with a fixed key order (serialized reports keep it); this runs once per secret of a possibly large profile.
+  const entry = (s: EffectiveSecret, outcome: ReportSecret['status'], provenance?: { source_provider: string } | 'default' | 'generated'): ReportSecret => {
+    const e: ReportSecret = {
+      name: s.name,
+      required: reportRequired(s),
+      default_applied: provenance === 'default',
+      generated: provenance === 'generated',
+      as_path: s.fields.as_path?.value === true,
+      status: outcome,
+    };
+    if (typeof provenance === 'object') e.source_provider = provenance.source_provider;
+    return e;
+  };
 
-  const stored = [...profile.secrets.values()].filter((s) => s.fields.composed === undefined);
-  for (const s of stored) {
-    const p = input.presence.get(s.name) ?? { kind: 'missing' as const };
+  const composed: EffectiveSecret[] = [];
+  // Members of `required = { at_least_one / exactly_one = [...] }` groups, composed or not.
+  const grouped: Array<{ name: string; membership: GroupMembership }> = [];
+  let index = -1;
+  for (const s of profile.secrets.values()) {
+    index++;
+    const r = s.fields.required?.value;
+    if (r && typeof r === 'object') grouped.push({ name: s.name, membership: r });
+    if (s.fields.composed !== undefined) {
+      composed.push(s);
+      continue;
+    }
+    const p = input.presence[index] ?? MISSING;
     if (p.kind === 'unknown') {
       unresolved.push({ name: s.name, provider: p.provider, kind: p.error, message: p.message });
-      status.set(s.name, 'unknown');
+      states[index] = 'unknown';
       continue;
     }
     if (p.kind === 'found') {
-      secrets.push(entry(s, { status: 'resolved', source_provider: p.provider }));
-      status.set(s.name, 'resolved');
+      secrets.push(entry(s, 'resolved', { source_provider: p.provider }));
+      states[index] = 'resolved';
       continue;
     }
     const required = reportRequired(s);
     if (s.fields.prompt?.value === true) {
-      secrets.push(entry(s, { status: 'missing_required' }));
-      status.set(s.name, 'missing');
+      secrets.push(entry(s, 'missing_required'));
+      states[index] = 'missing';
     } else if (generationEnabled(s) && s.fields.type) {
       if (!required || !input.persistsGenerated(s.name)) {
-        secrets.push(entry(s, { status: 'resolved', generated: true }));
-        status.set(s.name, 'resolved');
+        secrets.push(entry(s, 'resolved', 'generated'));
+        states[index] = 'resolved';
       } else {
-        secrets.push(entry(s, { status: 'missing_required' }));
-        status.set(s.name, 'missing');
+        secrets.push(entry(s, 'missing_required'));
+        states[index] = 'missing';
       }
     } else if (s.fields.default !== undefined) {
-      secrets.push(entry(s, { status: 'resolved', default_applied: true }));
-      status.set(s.name, 'resolved');
+      secrets.push(entry(s, 'resolved', 'default'));
+      states[index] = 'resolved';
     } else {
-      secrets.push(entry(s, { status: required ? 'missing_required' : 'missing_optional' }));
-      status.set(s.name, 'missing');
+      secrets.push(entry(s, required ? 'missing_required' : 'missing_optional'));
+      states[index] = 'missing';
     }
   }
 
-  // Compositions follow their dependencies, possibly through other compositions.
-  const composed = [...profile.secrets.values()].filter((s) => s.fields.composed !== undefined);
-  const composedState = (s: EffectiveSecret, seen: Set<string>): 'resolved' | 'missing' | 'unknown' => {
-    const known = status.get(s.name);
-    if (known) return known;
-    if (seen.has(s.name)) return 'missing';
-    seen.add(s.name);
-    const parsed = parseTemplate(s.fields.composed!.value);
-    let result: 'resolved' | 'missing' | 'unknown' = 'resolved';
-    for (const ref of parsed.refs) {
-      const dep = profile.secrets.get(ref.name);
-      const st = !dep ? 'missing' : dep.fields.composed !== undefined ? composedState(dep, seen) : (status.get(dep.name) ?? 'missing');
-      if (st === 'missing') return 'missing';
-      if (st === 'unknown') result = 'unknown';
+  let violations: ConstraintViolation[] = [];
+  if (composed.length || grouped.length) {
+    const status = new Map<string, State>();
+    let at = 0;
+    for (const name of profile.secrets.keys()) {
+      const state = states[at++];
+      if (state) status.set(name, state);
     }
-    if (!parsed.ok) return 'missing';
-    return result;
-  };
-  for (const s of composed) {
-    const st = composedState(s, new Set());
-    status.set(s.name, st);
-    if (st === 'unknown') {
-      const dep = parseTemplate(s.fields.composed!.value).refs.map((r) => unresolved.find((u) => u.name === r.name)).find(Boolean);
-      unresolved.push({
-        name: s.name,
-        provider: dep?.provider ?? '',
-        kind: dep?.kind ?? 'internal',
-        message: `composed from secrets whose presence could not be determined${dep ? ` (${dep.name}: ${dep.message})` : ''}`,
-      });
-    } else if (st === 'resolved') {
-      secrets.push(entry(s, { status: 'resolved' }));
-    } else {
-      secrets.push(entry(s, { status: reportRequired(s) ? 'missing_required' : 'missing_optional' }));
+
+    // Compositions follow their dependencies, possibly through other compositions.
+    const composedState = (s: EffectiveSecret, seen: Set<string>): State => {
+      const known = status.get(s.name);
+      if (known) return known;
+      if (seen.has(s.name)) return 'missing';
+      seen.add(s.name);
+      const parsed = parseTemplate(s.fields.composed!.value);
+      let result: State = 'resolved';
+      for (const ref of parsed.refs) {
+        const dep = profile.secrets.get(ref.name);
+        const st = !dep ? 'missing' : dep.fields.composed !== undefined ? composedState(dep, seen) : (status.get(dep.name) ?? 'missing');
+        if (st === 'missing') return 'missing';
+        if (st === 'unknown') result = 'unknown';
+      }
+      if (!parsed.ok) return 'missing';
+      return result;
+    };
+    for (const s of composed) {
+      const st = composedState(s, new Set());
+      status.set(s.name, st);
+      if (st === 'unknown') {
+        const dep = parseTemplate(s.fields.composed!.value).refs.map((r) => unresolved.find((u) => u.name === r.name)).find(Boolean);
+        unresolved.push({
+          name: s.name,
+          provider: dep?.provider ?? '',
+          kind: dep?.kind ?? 'internal',
+          message: `composed from secrets whose presence could not be determined${dep ? ` (${dep.name}: ${dep.message})` : ''}`,
+        });
+      } else if (st === 'resolved') {
+        secrets.push(entry(s, 'resolved'));
+      } else {
+        secrets.push(entry(s, reportRequired(s) ? 'missing_required' : 'missing_optional'));
+      }
     }
+    violations = constraintViolations(grouped, status);
   }
 
-  secrets.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  const violations = constraintViolations(profile, status);
+  // Profiles visit secrets by name, so only compositions (appended last) usually need sorting in.
+  if (!sortedByName(secrets)) secrets.sort(byName);
   const report: ResolutionReport = { schema_version: 1, provider: input.providerLabel, profile: profile.name, secrets };
   if (violations.length) report.constraint_violations = violations;
   return { report, unresolved };
 }
 
-function constraintViolations(profile: EffectiveProfile, status: Map<string, 'resolved' | 'missing' | 'unknown'>): ConstraintViolation[] {
+function sortedByName(secrets: readonly ReportSecret[]): boolean {
+  for (let i = 1; i < secrets.length; i++) if (byName(secrets[i - 1]!, secrets[i]!) > 0) return false;
+  return true;
+}
+
+function constraintViolations(grouped: ReadonlyArray<{ name: string; membership: GroupMembership }>, status: Map<string, State>): ConstraintViolation[] {
   const groups = new Map<string, { kind: 'at_least_one' | 'exactly_one'; members: string[] }>();
-  for (const s of profile.secrets.values()) {
-    const r = s.fields.required?.value;
-    if (!r || typeof r !== 'object') continue;
+  for (const { name, membership } of grouped) {
     for (const kind of ['at_least_one', 'exactly_one'] as const) {
-      for (const g of r[kind]?.value ?? []) {
+      for (const g of membership[kind]?.value ?? []) {
         const group = groups.get(`${kind}\u0000${g}`) ?? { kind, members: [] };
-        group.members.push(s.name);
+        group.members.push(name);
         groups.set(`${kind}\u0000${g}`, group);
       }
     }

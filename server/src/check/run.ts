@@ -4,12 +4,12 @@
 // learn presence is dropped by the session. Fallback only on a miss: an error
 // stops that secret's chain and is reported, never turned into "missing".
 import type { CheckResult, ErrorKind } from '../../../protocol/src';
-import type { EffectiveProfile } from '../manifest/effective';
+import type { EffectiveProfile, EffectiveSecret } from '../manifest/effective';
 import type { MergedManifest } from '../manifest/model';
 import { splitSpec } from '../manifest/providers/specs';
 import { ProviderError } from '../plugins/types';
 import { buildReport, type Presence } from './report';
-import { routeFor, type Endpoint } from './route';
+import { routeFor, type Endpoint, type Route } from './route';
 
 export type PresenceOutcome = { ok: true; value: boolean } | { ok: false; error: { kind: ErrorKind; message: string } };
 
@@ -38,74 +38,104 @@ export async function runCheck(input: CheckInput): Promise<CheckResult> {
   return { results };
 }
 
+/** The secrets asked of one provider URI at the same link of their chains, with the chain each is walking. */
+interface Batch {
+  endpoint: Endpoint;
+  keys: string[];
+  /** Parallel to `keys`: each secret's position in profile.secrets, and its chain. */
+  positions: number[];
+  chains: Endpoint[][];
+}
+
+const MISSING: Presence = { kind: 'missing' };
+
+function enqueue(batches: Map<string, Batch>, endpoint: Endpoint, key: string, position: number, chain: Endpoint[]): void {
+  let batch = batches.get(endpoint.uri);
+  if (!batch) {
+    batch = { endpoint, keys: [], positions: [], chains: [] };
+    batches.set(endpoint.uri, batch);
+  }
+  batch.keys.push(key);
+  batch.positions.push(position);
+  batch.chains.push(chain);
+}
+
 async function checkProfile(profile: EffectiveProfile, project: string, input: CheckInput) {
-  const presence = new Map<string, Presence>();
-  const chains = new Map<string, Endpoint[]>();
-  const primaries: Array<{ display: string; explicit: boolean }> = [];
+  // By position in profile.secrets, which buildReport walks in the same order.
+  const presence = new Array<Presence | undefined>(profile.secrets.size);
   // Most secrets share a handful of chains: resolve each distinct chain once.
-  const routes = new Map<string, ReturnType<typeof routeFor>>();
+  const routes = new Map<string, Route>();
+  const routeOf = (s: EffectiveSecret): Route => {
+    const chain = s.fields.providers?.value ?? [];
+    // Equal to chain.join('\u0000'), without building a string for the usual one-link chain.
+    const chainKey = chain.length === 1 ? chain[0]! : chain.join('\u0000');
+    const known = routes.get(chainKey);
+    if (known) return known;
+    const route = routeFor(s, input.manifest, input.defaultProvider);
+    // Failures name the secret, so only successes are shared.
+    if (route.ok) routes.set(chainKey, route);
+    return route;
+  };
+  // Every chain is walked one link at a time, batching per URI at each link.
+  let batches = new Map<string, Batch>();
+  // The report's provider label: the least primary display if every route is explicit, else the first implicit one.
+  let explicitAll = true;
+  let leastPrimary: string | undefined;
+  let firstImplicit: string | undefined;
+  let index = -1;
   for (const s of profile.secrets.values()) {
+    index++;
     if (s.fields.composed !== undefined) continue;
-    const chainKey = (s.fields.providers?.value ?? []).join('\u0000');
-    let route = routes.get(chainKey);
-    if (!route) {
-      route = routeFor(s, input.manifest, input.defaultProvider);
-      // Failures name the secret, so only successes are shared.
-      if (route.ok) routes.set(chainKey, route);
-    }
+    const route = routeOf(s);
     if (!route.ok) {
-      presence.set(s.name, { kind: 'unknown', provider: route.provider, error: route.kind, message: route.message });
+      presence[index] = { kind: 'unknown', provider: route.provider, error: route.kind, message: route.message };
       continue;
     }
-    chains.set(s.name, route.endpoints);
-    primaries.push({ display: route.endpoints[0]!.display, explicit: route.explicit });
+    const primary = route.endpoints[0]!;
+    enqueue(batches, primary, s.name, index, route.endpoints);
+    if (!route.explicit) {
+      explicitAll = false;
+      firstImplicit ??= primary.display;
+    }
+    if (leastPrimary === undefined || primary.display < leastPrimary) leastPrimary = primary.display;
   }
 
-  // Walk every chain one position at a time, batching per URI at each position.
-  let pending = [...chains.keys()];
-  for (let position = 0; pending.length; position++) {
-    const byUri = new Map<string, { endpoint: Endpoint; keys: string[] }>();
-    for (const name of pending) {
-      const endpoint = chains.get(name)![position]!;
-      const batch = byUri.get(endpoint.uri) ?? { endpoint, keys: [] };
-      batch.keys.push(name);
-      byUri.set(endpoint.uri, batch);
-    }
-    const next: string[] = [];
+  for (let link = 0; batches.size; link++) {
+    const next = new Map<string, Batch>();
     await Promise.all(
-      [...byUri.values()].map(async ({ endpoint, keys }) => {
+      [...batches.values()].map(async ({ endpoint, keys, positions, chains }) => {
         const answers = await ask(input.probe, endpoint, project, profile.name, keys);
-        for (const key of keys) {
+        const found: Presence = { kind: 'found', provider: endpoint.display };
+        for (let i = 0; i < keys.length; i++) {
+          const key = keys[i]!;
+          const at = positions[i]!;
           const a = answers[key];
           if (!a) {
-            presence.set(key, { kind: 'unknown', provider: endpoint.display, error: 'invalid_response', message: `${endpoint.display} gave no answer for ${key}` });
+            presence[at] = { kind: 'unknown', provider: endpoint.display, error: 'invalid_response', message: `${endpoint.display} gave no answer for ${key}` };
           } else if (!a.ok) {
-            presence.set(key, { kind: 'unknown', provider: endpoint.display, error: a.error.kind, message: a.error.message });
+            presence[at] = { kind: 'unknown', provider: endpoint.display, error: a.error.kind, message: a.error.message };
           } else if (a.value) {
-            presence.set(key, { kind: 'found', provider: endpoint.display });
-          } else if (position + 1 < chains.get(key)!.length) {
-            next.push(key);
+            presence[at] = found;
+          } else if (link + 1 < chains[i]!.length) {
+            enqueue(next, chains[i]![link + 1]!, key, at, chains[i]!);
           } else {
-            presence.set(key, { kind: 'missing' });
+            presence[at] = MISSING;
           }
         }
       }),
     );
-    pending = next;
+    batches = next;
   }
 
-  const explicitAll = primaries.length > 0 && primaries.every((p) => p.explicit);
-  const providerLabel = explicitAll
-    ? [...primaries.map((p) => p.display)].sort()[0]!
-    : input.defaultProvider
-      ? (primaries.find((p) => !p.explicit)?.display ?? input.defaultProvider)
-      : '';
+  const providerLabel = explicitAll && leastPrimary !== undefined ? leastPrimary : input.defaultProvider ? (firstImplicit ?? input.defaultProvider) : '';
   return buildReport({
     profile,
     presence,
     providerLabel,
     persistsGenerated: (name) => {
-      const primary = chains.get(name)?.[0];
+      const secret = profile.secrets.get(name);
+      const route = secret && routeOf(secret);
+      const primary = route?.ok ? route.endpoints[0] : undefined;
       return !primary || splitSpec(primary.uri).scheme !== 'null';
     },
   });

@@ -154,7 +154,8 @@ const declarationSchema = z
 
 const answerSchemas = {
   get: z.object({ ok, value: z.string().nullable() }).passthrough(),
-  batch_get: z.object({ ok, values: z.record(z.string().nullable()) }).passthrough(),
+  // `values` is checked by readBatchValues, for the asked keys only: a record schema would copy and check up to 1,024 entries per answer.
+  batch_get: z.object({ ok, values: z.unknown() }).passthrough(),
   exists: z.object({ ok, exists: z.boolean() }).passthrough(),
   set: z.object({ ok }).passthrough(),
   delete: z.object({ ok }).passthrough(),
@@ -186,13 +187,12 @@ function decodeAnyOpAnswer(request: OpRequest, message: unknown): Decoded<OpResu
     case 'get':
       return { ok: true, value: answer.value as OpResults[OpName] };
     case 'batch_get': {
-      const values = answer.values as Record<string, string | null>;
-      const missing = request.keys.filter((k) => !Object.prototype.hasOwnProperty.call(values, k));
-      if (missing.length) return { ok: 'invalid', problem: `values: no answer for ${missing.length} asked key(s), e.g. ${missing[0]}` };
       // Keys that were not asked are ignored, like any unknown field.
       const asked: Record<string, string | null> = {};
-      for (const k of request.keys) asked[k] = values[k] ?? null;
-      return { ok: true, value: asked as OpResults[OpName] };
+      const problem = readBatchValues(request.keys, answer.values, (key, value) => {
+        asked[key] = value;
+      });
+      return problem ?? { ok: true, value: asked as OpResults[OpName] };
     }
     case 'exists':
       return { ok: true, value: answer.exists as OpResults[OpName] };
@@ -201,4 +201,32 @@ function decodeAnyOpAnswer(request: OpRequest, message: unknown): Decoded<OpResu
     default:
       return { ok: true, value: undefined as OpResults[OpName] };
   }
+}
+
+/**
+ * decodeOpAnswer for `batch_get`, without building the result: each asked
+ * key's value goes to `take`, in the order asked, as it is checked. When the
+ * answer turns out invalid, `take` may already have seen a prefix of the keys.
+ */
+export function decodeBatchGetAnswer(request: OpRequest & { op: 'batch_get' }, message: unknown, take: (key: string, value: string | null) => void): Decoded<undefined> {
+  const decoded = decodeWith(answerSchemas.batch_get, message);
+  if (decoded.ok !== true) return decoded;
+  return readBatchValues(request.keys, decoded.value.values, take) ?? { ok: true, value: undefined };
+}
+
+/** Checks that `values` answers every asked key with a string or null; names keys, never values, in what it reports. */
+function readBatchValues(keys: readonly string[], values: unknown, take: (key: string, value: string | null) => void): { ok: 'invalid'; problem: string } | undefined {
+  if (typeof values !== 'object' || values === null || Array.isArray(values)) return { ok: 'invalid', problem: 'values: invalid_type (expected object)' };
+  let missing = 0;
+  let firstMissing = '';
+  for (const key of keys) {
+    if (!Object.prototype.hasOwnProperty.call(values, key)) {
+      if (!missing++) firstMissing = key;
+      continue;
+    }
+    const value = (values as Record<string, unknown>)[key];
+    if (value !== null && typeof value !== 'string') return { ok: 'invalid', problem: `values.${key}: invalid_type (expected string)` };
+    if (!missing) take(key, value);
+  }
+  return missing ? { ok: 'invalid', problem: `values: no answer for ${missing} asked key(s), e.g. ${firstMissing}` } : undefined;
 }

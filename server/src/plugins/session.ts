@@ -5,15 +5,26 @@
 // kind with a message that names the plugin and says what to do.
 import type { ErrorKind } from '../../../protocol/src';
 import type { CircuitBreaker } from './breaker';
-import { PROTOCOL_VERSION, decodeHelloAnswer, decodeOpAnswer, type OpName, type OpResults, type PluginFailure } from './codec';
+import { PROTOCOL_VERSION, decodeBatchGetAnswer, decodeHelloAnswer, decodeOpAnswer, type Decoded, type OpName, type OpResults, type PluginFailure } from './codec';
 import type { Redactor } from './redact';
-import { secretAllowed, type PluginSetting } from './settings';
+import { secretAllowed, secretFilter, type PluginSetting } from './settings';
 import { delay, type Transport } from './transport';
 import { ProviderError, type Address, type Capability, type Declaration, type HelloRequest, type OpRequest } from './types';
 
 export const MAX_BATCH_KEYS = 1024;
 
 export type KeyOutcome<T> = { ok: true; value: T } | { ok: false; error: ProviderError };
+
+// Presence outcomes carry no per-key data, so every key shares one of two frozen answers.
+const PRESENT: KeyOutcome<boolean> = Object.freeze({ ok: true, value: true });
+const ABSENT: KeyOutcome<boolean> = Object.freeze({ ok: true, value: false });
+const presenceOf = (value: string | null): KeyOutcome<boolean> => (value === null ? ABSENT : PRESENT);
+
+/** Whether every key sorts strictly after the one before it, so the keys are distinct without hashing each (a check asks in name order). */
+function ascending(keys: readonly string[]): boolean {
+  for (let i = 1; i < keys.length; i++) if (!(keys[i - 1]! < keys[i]!)) return false;
+  return true;
+}
 
 /** What callers of the host hold: one provider URI, whichever transport serves it. */
 export interface PluginSession {
@@ -170,11 +181,7 @@ export class ProviderSession implements PluginSession {
     }
     if (!stop && !this.can('exists') && this.can('batch_get')) {
       // A value read to learn presence is dropped here and never remembered, logged or returned.
-      const read = await this.batchRead(address, wanted);
-      for (const key of wanted) {
-        const outcome = read[key] as KeyOutcome<string | null>;
-        out[key] = outcome.ok ? { ok: true, value: outcome.value !== null } : outcome;
-      }
+      await this.readChunks(address, wanted, out, presenceOf);
       return out;
     }
     if (!stop && !this.can('exists') && !this.can('get')) {
@@ -192,7 +199,7 @@ export class ProviderSession implements PluginSession {
         const present = this.can('exists')
           ? await this.run({ op: 'exists', ...address, key })
           : (await this.run({ op: 'get', ...address, key })) !== null;
-        out[key] = { ok: true, value: present };
+        out[key] = present ? PRESENT : ABSENT;
       } catch (error) {
         const failure = asProviderError(error);
         out[key] = { ok: false, error: failure };
@@ -211,32 +218,48 @@ export class ProviderSession implements PluginSession {
 
   private async batchRead(address: Address, keys: readonly string[]): Promise<Record<string, KeyOutcome<string | null>>> {
     const out: Record<string, KeyOutcome<string | null>> = {};
-    const wanted = this.partitionAllowed(keys, out);
-    let stop: ProviderError | undefined;
+    await this.readChunks(address, this.partitionAllowed(keys, out), out, (value) => ({ ok: true, value }));
+    return out;
+  }
+
+  /**
+   * Asks `batch_get` for `wanted` (distinct, already allowed) in chunks of
+   * MAX_BATCH_KEYS and writes one outcome per key into `out`; `outcome`
+   * decides what of a read value is kept.
+   */
+  private async readChunks<T>(address: Address, wanted: readonly string[], out: Record<string, KeyOutcome<T>>, outcome: (value: string | null) => KeyOutcome<T>): Promise<void> {
+    let stop: KeyOutcome<T> | undefined;
     for (let i = 0; i < wanted.length; i += MAX_BATCH_KEYS) {
-      const chunk = wanted.slice(i, i + MAX_BATCH_KEYS);
+      const end = Math.min(i + MAX_BATCH_KEYS, wanted.length);
       if (!stop) {
+        const chunk = wanted.slice(i, end);
         try {
-          const values = await this.run({ op: 'batch_get', ...address, keys: chunk });
-          for (const key of chunk) out[key] = { ok: true, value: values[key] ?? null };
+          const request = { op: 'batch_get' as const, ...address, keys: chunk };
+          // Outcomes are written as the answer is checked; if it turns out invalid, the catch below overwrites them all.
+          await this.runDecoded(request, (raw) =>
+            decodeBatchGetAnswer(request, raw, (key, value) => {
+              out[key] = outcome(value);
+            }),
+          );
           continue;
         } catch (error) {
           const failure = asProviderError(error);
-          if (!KEY_SPECIFIC_KINDS.has(failure.kind)) stop = failure;
-          for (const key of chunk) out[key] = { ok: false, error: failure };
+          const failed: KeyOutcome<T> = { ok: false, error: failure };
+          if (!KEY_SPECIFIC_KINDS.has(failure.kind)) stop = failed;
+          for (const key of chunk) out[key] = failed;
           continue;
         }
       }
-      for (const key of chunk) out[key] = { ok: false, error: stop };
+      for (let j = i; j < end; j++) out[wanted[j]!] = stop;
     }
-    return out;
   }
 
   /** Records a permission_denied outcome for keys outside `allowedSecrets`; returns the distinct keys that may be sent. */
   private partitionAllowed<T>(keys: readonly string[], out: Record<string, KeyOutcome<T>>): string[] {
+    const allowed = secretFilter(this.config.setting);
     const wanted: string[] = [];
-    for (const key of new Set(keys)) {
-      if (secretAllowed(this.config.setting, key)) wanted.push(key);
+    for (const key of ascending(keys) ? keys : new Set(keys)) {
+      if (allowed(key)) wanted.push(key);
       else out[key] = { ok: false, error: this.notAllowed(key) };
     }
     return wanted;
@@ -260,6 +283,11 @@ export class ProviderSession implements PluginSession {
   }
 
   private run<K extends Exclude<OpName, 'bye'>>(request: OpRequest & { op: K }): Promise<OpResults[K]> {
+    return this.runDecoded(request, (raw) => decodeOpAnswer<K>(request, raw));
+  }
+
+  /** Sends one request (retrying reads that were throttled or hit an outage) and decodes its answer with `decode`. */
+  private runDecoded<T>(request: Exclude<OpRequest, { op: 'bye' }>, decode: (raw: unknown) => Decoded<T>): Promise<T> {
     return this.serialized(async () => {
       const { retry } = this.config;
       for (let attempt = 1; ; attempt++) {
@@ -272,7 +300,7 @@ export class ProviderSession implements PluginSession {
         } catch (error) {
           throw this.transportFailed(transport, asProviderError(error));
         }
-        const decoded = decodeOpAnswer<K>(request, raw);
+        const decoded = decode(raw);
         if (decoded.ok === true) {
           this.config.breaker.success(this.config.pluginKey);
           return decoded.value;

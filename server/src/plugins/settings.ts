@@ -59,6 +59,14 @@ function globToRegExp(pattern: string): RegExp {
 
 /** Whether a secret name may be sent to the plugin under `allowedSecrets`. */
 export function secretAllowed(setting: PluginSetting | undefined, name: string): boolean {
-  if (!setting?.allowedSecrets) return true;
-  return setting.allowedSecrets.some((p) => globToRegExp(p).test(name));
+  return secretFilter(setting)(name);
+}
+
+const ALLOW_ALL = (): boolean => true;
+
+/** `secretAllowed` for many names: the patterns are compiled once. */
+export function secretFilter(setting: PluginSetting | undefined): (name: string) => boolean {
+  if (!setting?.allowedSecrets) return ALLOW_ALL;
+  const patterns = setting.allowedSecrets.map(globToRegExp);
+  return (name) => patterns.some((p) => p.test(name));
 }
