@@ -161,6 +161,46 @@ const CASES: FixCase[] = [
     expect: 'T = { description = "t", type = "hex", generate = true }',
   },
   {
+    name: 'ref and refs: keep refs',
+    text: H + '\n[providers]\nremote = "onepassword://V"\n[profiles.default]\nA = { description = "a", ref = { item = "x" }, refs = { remote = { item = "y" } } }\n',
+    code: 'ref-and-refs',
+    title: 'Keep `refs`',
+    expect: 'A = { description = "a", refs = { remote = { item = "y" } } }',
+  },
+  {
+    name: 'ref and refs: keep ref',
+    text: H + '\n[profiles.default]\nA = { description = "a", ref = { item = "x" }, refs = { remote = { item = "y" } } }\n',
+    code: 'ref-and-refs',
+    title: 'Keep `ref`',
+    expect: 'A = { description = "a", ref = { item = "x" } }',
+  },
+  {
+    name: 'extract next to generate: remove generate',
+    text: H + '\n[profiles.default]\nA = { description = "a", type = "password", generate = true, extract = { format = "json", pointer = "/a" } }\n',
+    code: 'extract-with-generate',
+    expect: 'A = { description = "a", type = "password", extract = { format = "json", pointer = "/a" } }',
+  },
+  {
+    name: 'a cached alias in a chain: keep only the route',
+    text:
+      H +
+      "\n[providers]\nsrc = \"env://\"\nlocal = \"keyring://\"\nroute = { fallback = [\"src\"], cache = { provider = \"local\", max_age = \"1h\" } }\n[profiles.default]\nA = { description = \"a\", providers = ['route', \"env://\"] }\n",
+    code: 'cached-alias-in-chain',
+    expect: "A = { description = \"a\", providers = ['route'] }",
+  },
+  {
+    name: 'an invalid secret name: rename it everywhere',
+    text: H + '\n[profiles.default]\n"API-KEY" = { description = "a" }\n[profiles.prod]\n"API-KEY" = { required = false }\n[scopes.web]\nsecrets = ["API-KEY"]\n',
+    code: 'invalid-secret-name',
+    expect: '[profiles.default]\n"API_KEY" = { description = "a" }\n[profiles.prod]\n"API_KEY" = { required = false }\n[scopes.web]\nsecrets = ["API_KEY"]\n',
+  },
+  {
+    name: 'a secret name starting with a digit',
+    text: H + '\n[profiles.default]\n1KEY = { description = "a" }\n',
+    code: 'invalid-secret-name',
+    expect: '_1KEY = { description = "a" }',
+  },
+  {
     name: 'fix an encoding typo',
     text: H + '\n[profiles.default]\nT = { description = "t", encoding = "base46" }\n',
     code: 'invalid-encoding',

@@ -11,6 +11,7 @@ import { isValidSecretName } from '../rules/secrets';
 import type { Analysis } from './diagnostics';
 import { addField, appendToTable, removeEntry, replaceSpan, setStringContent, toTextEdit, tomlString, type OffsetEdit } from './edits';
 import { keySpans } from './occurrences';
+import { rename } from './rename';
 
 interface Fix {
   title: string;
@@ -94,6 +95,26 @@ function declareAlias(map: SourceMap, alias: string): Fix | undefined {
   return edit && { title: `Add alias '${alias}' to [providers] (keyring://)`, edits: [edit], preferred: true };
 }
 
+/** The closest valid secret name: other characters become `_`, and a leading digit gets a `_` before it. */
+function identifierFor(name: string): string {
+  const cleaned = name.replace(/[^\p{L}\p{N}_]/gu, '_');
+  return /^\p{N}/u.test(cleaned) || cleaned === '' ? `_${cleaned}` : cleaned;
+}
+
+/** A rename through every use, as the rename request does; nothing when that rename is refused (a clash, a composed name rule). */
+function renameFix(map: SourceMap, uri: string, offset: number, to: string): Fix[] {
+  let edit;
+  try {
+    edit = rename(map, uri, offset, to);
+  } catch {
+    return [];
+  }
+  const changes = edit?.changes?.[uri];
+  if (!changes?.length) return [];
+  const edits = changes.map((c) => ({ start: map.offsetAt(c.range.start.line, c.range.start.character), end: map.offsetAt(c.range.end.line, c.range.end.character), text: c.newText }));
+  return [{ title: `Rename to '${to}' everywhere`, edits, preferred: true }];
+}
+
 function fixesFor(d: Diagnostic, analysis: Analysis, uri: string): Fix[] {
   const map = analysis.load.root.map;
   const data = (d.data ?? {}) as Record<string, unknown>;
@@ -119,10 +140,29 @@ function fixesFor(d: Diagnostic, analysis: Analysis, uri: string): Fix[] {
         ...one('Keep it required: drop `default`', def && removeEntry(map, def), false),
       ];
     }
+    case 'extract-with-generate':
     case 'generate-with-default':
     case 'composed-conflict':
     case 'prompt-conflict':
       return one(`Remove \`${String(last)}\``, removeEntry(map, path));
+    case 'ref-and-refs':
+      return [
+        ...one('Keep `refs`: remove the legacy `ref`', removeEntry(map, [...parent, 'ref'])),
+        ...one('Keep `ref`: remove `refs`', removeEntry(map, path), false),
+      ];
+    case 'cached-alias-in-chain': {
+      const list = map.get(parent)?.value;
+      const element = map.get(path)?.value;
+      if (!list || !element) return [];
+      return one(`Use only '${str('alias') ?? String(last)}'`, replaceSpan(list, `[${map.text.slice(element.start, element.end)}]`));
+    }
+    case 'invalid-secret-name': {
+      const name = str('name');
+      const key = map.get(path)?.key;
+      if (!name || !key) return [];
+      const quoted = map.text[key.start] === '"' || map.text[key.start] === "'";
+      return renameFix(map, uri, key.start + (quoted ? 1 : 0), identifierFor(name));
+    }
     case 'prompt-not-required':
       return one('Remove `required` (prompted secrets are required)', removeEntry(map, path));
     case 'generate-requires-type': {
