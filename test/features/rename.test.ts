@@ -2,6 +2,8 @@
 // alias with all its uses; x-* tables untouched; the result re-validates clean.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { LspClient } from '../support/lspClient';
 import { applyEdits, ERROR, offsetOf, openAndDiagnose, positionOf, revalidate, untouchedOutside, Workspace, type TextEdit } from './support';
 
@@ -70,6 +72,35 @@ describe('rename over stdio', () => {
     assert.equal(renamed.match(/refs = \{ keychain = /g)?.length, 2);
     const after = await revalidate(client, uri, renamed);
     assert.deepEqual(after.filter((d) => d.severity === ERROR || d.code === 'undefined-alias' || d.code === 'refs-undefined-alias').map((d) => d.message), []);
+    client.close(uri);
+  });
+
+  test('a secret declared in an extends parent is renamed there too, the open parent by its unsaved text', async () => {
+    const parentText = '[project]\nname = "base"\nrevision = "1.0"\n\n[providers]\nkr = "keyring://"\n\n[profiles.default]\n# shared\nDB_URL = { description = "Database", providers = ["kr"] }\n';
+    const path = ws.path({ 'base/secretspec.toml': parentText });
+    const parentPath = join(dirname(path), 'base', 'secretspec.toml');
+    const childText = '[project]\nname = "app"\nrevision = "1.0"\nextends = ["./base"]\n\n[profiles.production]\nDB_URL = { required = true, providers = ["kr"] }\n';
+    const { uri } = await openAndDiagnose(client, path, childText);
+    const position = positionOf(childText, childText.indexOf('DB_URL') + 1);
+    const refs = await client.request<{ uri: string }[]>('textDocument/references', { textDocument: { uri }, position, context: { includeDeclaration: true } });
+    const parentUri = pathToFileURL(parentPath).href;
+    assert.deepEqual(refs.map((r) => r.uri).sort(), [parentUri, uri].sort());
+
+    const edit = await client.request<{ changes: Record<string, TextEdit[]> }>('textDocument/rename', { textDocument: { uri }, position, newName: 'DATABASE_URL' });
+    assert.deepEqual(Object.keys(edit.changes).sort(), [parentUri, uri].sort());
+    const renamedParent = applyEdits(parentText, edit.changes[parentUri]!).text;
+    assert.equal(renamedParent, parentText.replace('DB_URL', 'DATABASE_URL'));
+    assert.ok(untouchedOutside(parentText, edit.changes[parentUri]!));
+    assert.equal(applyEdits(childText, edit.changes[uri]!).text, childText.replace('DB_URL', 'DATABASE_URL'));
+
+    const aliasPosition = positionOf(childText, childText.indexOf('["kr"]') + 2);
+    const unsaved = parentText.replace('[providers]\n', '# edited, not saved\n[providers]\n');
+    const parentDoc = client.open(parentPath, unsaved);
+    await client.waitForDiagnostics(parentDoc);
+    const aliasEdit = await client.request<{ changes: Record<string, TextEdit[]> }>('textDocument/rename', { textDocument: { uri }, position: aliasPosition, newName: 'keychain' });
+    const renamedUnsaved = applyEdits(unsaved, aliasEdit.changes[parentUri]!).text;
+    assert.equal(renamedUnsaved, unsaved.replace('kr = ', 'keychain = ').replace('["kr"]', '["keychain"]'));
+    client.close(parentDoc);
     client.close(uri);
   });
 

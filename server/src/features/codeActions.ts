@@ -105,7 +105,7 @@ function identifierFor(name: string): string {
 function renameFix(map: SourceMap, uri: string, offset: number, to: string): Fix[] {
   let edit;
   try {
-    edit = rename(map, uri, offset, to);
+    edit = rename({ uri, map }, [], offset, to);
   } catch {
     return [];
   }

@@ -1,7 +1,7 @@
 // Editing intelligence (completion, hover, quick fixes, navigation, rename):
 // each feature is a pure function over the Analysis; this file only wires
 // them to the connection and says which capabilities it provides.
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { CodeActionKind, type Position, type ServerCapabilities } from 'vscode-languageserver/node';
 import { isManifestUri } from '../manifest/documents';
 import type { ServerContext } from '../server';
@@ -10,7 +10,7 @@ import { completions } from './completion';
 import type { Analysis } from './diagnostics';
 import { hover } from './hover';
 import { inlayHints } from './inlayHints';
-import { definition, references } from './navigation';
+import { definition, references, type ManifestFile } from './navigation';
 import { prepareRename, rename } from './rename';
 import { documentSymbols } from './symbols';
 import { manifestDirsNear, pluginSchemesOnPath } from './workspaceScan';
@@ -29,6 +29,17 @@ export function registerEditingFeatures(context: ServerContext): ServerCapabilit
     return { analysis, complete: analysis.load.merged ? analysis : lastComplete.get(uri), offset: (p) => map.offsetAt(p.line, p.character) };
   }
   context.documents.onDidClose((e) => lastComplete.delete(e.document.uri));
+
+  /** The parents a manifest extends, each as the editor holds it when open (edits must match unsaved text), else as read from disk. */
+  async function parentsOf(analysis: Analysis): Promise<ManifestFile[]> {
+    const out: ManifestFile[] = [];
+    for (const [path, parsed] of analysis.load.files) {
+      const uri = pathToFileURL(path).href;
+      const open = context.documents.get(uri) ? await context.analysisFor(uri) : undefined;
+      out.push({ uri, map: open?.load.root.map ?? parsed.map });
+    }
+    return out;
+  }
 
   const pluginSchemes = () => pluginSchemesOnPath(process.env['PATH'], context.workspaceFolders);
   const manifestPath = (uri: string) => (uri.startsWith('file:') ? fileURLToPath(uri) : null);
@@ -67,7 +78,9 @@ export function registerEditingFeatures(context: ServerContext): ServerCapabilit
 
   connection.onReferences(async (params) => {
     const got = await current(params.textDocument.uri);
-    return got ? references(got.analysis, params.textDocument.uri, got.offset(params.position), params.context.includeDeclaration) : [];
+    if (!got) return [];
+    const root = { uri: params.textDocument.uri, map: got.analysis.load.root.map };
+    return references(root, await parentsOf(got.analysis), got.offset(params.position), params.context.includeDeclaration);
   });
 
   connection.onPrepareRename(async (params) => {
@@ -77,7 +90,9 @@ export function registerEditingFeatures(context: ServerContext): ServerCapabilit
 
   connection.onRenameRequest(async (params) => {
     const got = await current(params.textDocument.uri);
-    return got ? rename(got.analysis.load.root.map, params.textDocument.uri, got.offset(params.position), params.newName) : null;
+    if (!got) return null;
+    const root = { uri: params.textDocument.uri, map: got.analysis.load.root.map };
+    return rename(root, await parentsOf(got.analysis), got.offset(params.position), params.newName);
   });
 
   connection.languages.inlayHint.on(async (params) => {

@@ -67,15 +67,46 @@ export function sameNameAt(map: SourceMap, offset: number): { target: Occurrence
   const list = occurrences(map);
   const target = occurrenceAt(list, offset);
   if (!target) return undefined;
-  const family = SECRET_KINDS.has(target.kind) ? SECRET_KINDS : ALIAS_KINDS;
-  return { target, all: list.filter((o) => family.has(o.kind) && o.name === target.name) };
+  return { target, all: list.filter((o) => sameFamily(o, target)) };
 }
 
-export function references(analysis: Analysis, uri: string, offset: number, includeDeclaration: boolean): Location[] {
-  const map = analysis.load.root.map;
-  const found = sameNameAt(map, offset);
+function sameFamily(o: Occurrence, target: Occurrence): boolean {
+  const family = SECRET_KINDS.has(target.kind) ? SECRET_KINDS : ALIAS_KINDS;
+  return family.has(o.kind) && o.name === target.name;
+}
+
+/** A manifest file and its source: the document itself, or a parent it extends. */
+export interface ManifestFile {
+  uri: string;
+  map: SourceMap;
+}
+
+export interface FamilyOccurrences {
+  target: Occurrence;
+  files: { file: ManifestFile; all: Occurrence[] }[];
+}
+
+/**
+ * The name under the cursor and its occurrences in the document and in every
+ * parent it extends: the merged manifest SecretSpec reads spans those files.
+ */
+export function sameNameInFamily(root: ManifestFile, parents: readonly ManifestFile[], offset: number): FamilyOccurrences | undefined {
+  const here = sameNameAt(root.map, offset);
+  if (!here) return undefined;
+  const files = [{ file: root, all: here.all }];
+  for (const parent of parents) {
+    const all = occurrences(parent.map).filter((o) => sameFamily(o, here.target));
+    if (all.length) files.push({ file: parent, all });
+  }
+  return { target: here.target, files };
+}
+
+export function references(root: ManifestFile, parents: readonly ManifestFile[], offset: number, includeDeclaration: boolean): Location[] {
+  const found = sameNameInFamily(root, parents, offset);
   if (!found) return [];
-  return found.all
-    .filter((o) => includeDeclaration || (o.kind !== 'secret-decl' && o.kind !== 'alias-decl'))
-    .map((o) => ({ uri, range: { start: map.positionAt(o.span.start), end: map.positionAt(o.span.end) } }));
+  return found.files.flatMap(({ file, all }) =>
+    all
+      .filter((o) => includeDeclaration || (o.kind !== 'secret-decl' && o.kind !== 'alias-decl'))
+      .map((o) => ({ uri: file.uri, range: { start: file.map.positionAt(o.span.start), end: file.map.positionAt(o.span.end) } })),
+  );
 }
