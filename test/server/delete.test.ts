@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { DeleteResult, WriteTargetResult } from '../../protocol/src';
 import { LspClient } from '../support/lspClient';
+import { rejection } from '../support/rpcError';
 
 const CANARY = 'canary-delete-4c1e9a';
 const FIXTURES = join(__dirname, '..', 'fixtures', 'plugins');
@@ -35,20 +36,6 @@ API_KEY=${CANARY}-api
 # keep me
 KEEP=${CANARY}-keep
 `;
-
-interface RpcError {
-  message: string;
-  data?: { kind?: string };
-}
-
-async function rejection(promise: Promise<unknown>): Promise<RpcError> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as RpcError;
-  }
-  assert.fail('the request should have failed');
-}
 
 describe('secretspec/delete in a trusted workspace', () => {
   const dirs: string[] = [];

@@ -10,6 +10,7 @@ import { after, before, describe, test } from 'node:test';
 import type { ImportResult, ReflectResult, SetResult, WriteTargetResult } from '../../protocol/src';
 import { parseDotenv } from '../../server/src/plugins/bundled/dotenvFormat';
 import { LspClient } from '../support/lspClient';
+import { rejection } from '../support/rpcError';
 
 const CANARY = 'canary-9d41b7e2';
 const SET_VALUE = `${CANARY}-set "quoted" #hash`;
@@ -27,20 +28,6 @@ FROM_ENV = { description = "Env", required = false, providers = ["env"] }
 DSN = { description = "Composed", composed = "\${EXISTING}/\${API_KEY}" }
 STORED = { description = "File store", providers = ["file:./store"] }
 `;
-
-interface RpcError {
-  message: string;
-  data?: { kind?: string };
-}
-
-async function rejection(promise: Promise<unknown>): Promise<RpcError> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as RpcError;
-  }
-  assert.fail('the request should have failed');
-}
 
 function dotenvValues(file: string): Record<string, string> {
   const parsed = parseDotenv(readFileSync(file, 'utf8'));

@@ -10,6 +10,7 @@ import { pathToFileURL } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import type { OutlineResult, OutlineSecret } from '../../protocol/src';
 import { LspClient } from '../support/lspClient';
+import { rejection } from '../support/rpcError';
 
 const PARENT = `[project]
 name = "shared"
@@ -45,20 +46,6 @@ inherit = false
 [profiles.isolated]
 SOLO = { description = "Alone" }
 `;
-
-interface RpcError {
-  message: string;
-  data?: { kind?: string };
-}
-
-async function rejection(promise: Promise<unknown>): Promise<RpcError> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as RpcError;
-  }
-  assert.fail('the request should have failed');
-}
 
 function secret(result: OutlineResult, profile: string, name: string): OutlineSecret {
   const found = result.profiles.find((p) => p.name === profile)?.secrets.find((s) => s.name === name);
