@@ -134,6 +134,7 @@ export function merge(docs: DocumentModel[]): MergedManifest {
         continue;
       }
       const combined: ProfileModel = { name, at: profile.at, secrets: new Map(earlier.secrets) };
+      if (earlier.hasUnreadableSecret || profile.hasUnreadableSecret) combined.hasUnreadableSecret = true;
       for (const [s, decl] of profile.secrets) combined.secrets.set(s, decl);
       if (profile.defaults && earlier.defaults) {
         combined.defaults = {

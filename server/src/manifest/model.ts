@@ -119,6 +119,8 @@ export interface ProfileModel {
   at: Origin;
   secrets: Map<string, SecretDecl>;
   defaults?: ProfileDefaults;
+  /** A key whose value is not a declaration (a shape error, reported): the profile is not empty, only broken. */
+  hasUnreadableSecret?: boolean;
 }
 
 export interface CredentialSource {
@@ -160,6 +162,8 @@ export interface DocumentModel {
   file: string | null;
   project?: ProjectModel;
   hasProfiles: boolean;
+  /** A profile whose value is not a table (a shape error, reported): `[profiles]` is not empty, only broken. */
+  hasUnreadableProfile?: boolean;
   profiles: Map<string, ProfileModel>;
   providers: Map<string, AliasModel>;
   scopes: Map<string, ScopeModel>;

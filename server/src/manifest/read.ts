@@ -109,8 +109,7 @@ class Reader {
       const raw = span ? this.parsed.text.slice(span.start, span.end).replace(/_/g, '') : String(value);
       const isFloat = /[.eE]|inf|nan/.test(raw) && !/^[+-]?0[xob]/.test(raw);
       if (!isFloat && Number.isInteger(value)) return `integer \`${value}\``;
-      const f = Number.isInteger(value) ? value.toFixed(1) : String(value);
-      return `floating point \`${f}\``;
+      return `floating point \`${rustFloat(value)}\``;
     }
     if (Array.isArray(value)) return 'sequence';
     if (value instanceof Date) return 'datetime';
@@ -166,7 +165,7 @@ class Reader {
 
     if ('profiles' in root) {
       doc.hasProfiles = true;
-      this.profiles(root['profiles'], doc.profiles);
+      this.profiles(root['profiles'], doc);
     } else {
       this.error('missing-field', 'missing field `profiles`', [], 'entry', { field: 'profiles' });
     }
@@ -230,7 +229,7 @@ class Reader {
     return model;
   }
 
-  private profiles(v: unknown, out: Map<string, ProfileModel>): void {
+  private profiles(v: unknown, doc: DocumentModel): void {
     if (!isTable(v)) {
       this.invalidType(v, 'a map', ['profiles']);
       return;
@@ -239,6 +238,7 @@ class Reader {
       const path = ['profiles', name];
       if (!isTable(pv)) {
         this.invalidType(pv, 'a map', path);
+        doc.hasUnreadableProfile = true;
         continue;
       }
       const profile: ProfileModel = { name, at: this.at(path), secrets: new Map() };
@@ -250,8 +250,9 @@ class Reader {
         }
         const decl = this.secret(name, key, pv[key], new KeyOrigin(this.file, profile.at, key));
         if (decl) profile.secrets.set(key, decl);
+        else profile.hasUnreadableSecret = true;
       }
-      out.set(name, profile);
+      doc.profiles.set(name, profile);
     }
   }
 
@@ -261,6 +262,7 @@ class Reader {
       return undefined;
     }
     const d: ProfileDefaults = { at: this.at(path) };
+    let reservedWarned = false;
     for (const key of Object.keys(v)) {
       const p = [...path, key];
       const val = v[key];
@@ -273,7 +275,8 @@ class Reader {
       } else if (key === 'providers') {
         const list = this.stringList(val, p);
         if (list) d.providers = this.sourced(list, p);
-      } else if ((SECRET_FIELDS as readonly string[]).includes(key)) {
+      } else if ((SECRET_FIELDS as readonly string[]).includes(key) && !reservedWarned && this.looksLikeSecret(path)) {
+        reservedWarned = true;
         this.problems.push({
           code: 'defaults-reserved',
           severity: 'warning',
@@ -286,6 +289,16 @@ class Reader {
       }
     }
     return d;
+  }
+
+  /**
+   * `defaults = { description = … }` or `defaults.description = …` written
+   * among a profile's secrets reads as a secret named `defaults`; a
+   * `[profiles.<p>.defaults]` header is plainly the defaults table, where a
+   * secret field is just an ignored key. Asked only when such a key is there.
+   */
+  private looksLikeSecret(path: TomlPath): boolean {
+    return this.parsed.map.get(path)?.kind !== 'table';
   }
 
   private stringList(v: unknown, path: TomlPath): string[] | undefined {
@@ -700,6 +713,24 @@ class Reader {
       out.set(name, scope);
     }
   }
+}
+
+/**
+ * An f64 as serde's `Unexpected::Float` shows it: Rust's `Display` (never an
+ * exponent; `inf`, `-inf`, `NaN`) with a `.0` added to whole numbers.
+ */
+export function rustFloat(value: number): string {
+  if (Number.isNaN(value)) return 'NaN';
+  if (!Number.isFinite(value)) return value > 0 ? 'inf' : '-inf';
+  let text = Object.is(value, -0) ? '-0' : String(value);
+  const exp = /^(-?)(\d)(?:\.(\d+))?e([+-]\d+)$/.exec(text);
+  if (exp) {
+    const [, sign, lead, frac = '', power] = exp;
+    const digits = lead! + frac;
+    const point = 1 + Number(power);
+    text = point <= 0 ? `${sign}0.${'0'.repeat(-point)}${digits}` : `${sign}${digits.padEnd(point, '0')}${digits.length > point ? `.${digits.slice(point)}` : ''}`;
+  }
+  return text.includes('.') ? text : `${text}.0`;
 }
 
 /** The two `ref = "<string>"` translation hints of manifest-rules §3.2. */

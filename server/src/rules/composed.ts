@@ -30,8 +30,9 @@ export function checkTemplates(profile: EffectiveProfile, r: Reporter): Map<stri
     const result = parsedTemplate(c);
     if (result.ok) parsed.set(s.name, result.refs);
     else {
+      // An empty template has no text to point into: point at its quotes.
       r.error('composed-template', `Profile '${profile.name}': Secret '${s.name}': ${result.message}`, c.at, 'value', {
-        span: { start: result.start, end: result.end },
+        ...(result.end > result.start ? { span: { start: result.start, end: result.end } } : {}),
         data: { name: s.name },
       });
     }

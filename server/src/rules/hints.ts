@@ -1,5 +1,6 @@
 // Generation options that only fail when a value is generated ([X],
-// manifest-rules §3.7): worth a hint while typing.
+// manifest-rules §3.7): worth a hint while typing, for the options the
+// secret's type actually uses.
 import type { EffectiveProfile } from '../manifest/effective';
 import type { Reporter } from './report';
 
@@ -10,11 +11,13 @@ export function checkHints(profiles: Map<string, EffectiveProfile>, r: Reporter)
       if (!gen || typeof gen.value !== 'object') continue;
       const opts = gen.value;
       const type = s.fields.type?.value;
-      if (typeof opts['charset'] === 'string' && opts['charset'] !== 'alphanumeric' && opts['charset'] !== 'ascii') {
+      // Options irrelevant to the type are ignored at generation, so they can't fail it.
+      if (type === 'password' && typeof opts['charset'] === 'string' && opts['charset'] !== 'alphanumeric' && opts['charset'] !== 'ascii') {
         r.info('generate-unknown-charset', `unknown charset '${opts['charset']}', expected 'alphanumeric' or 'ascii': generation will fail`, gen.at, 'value', { sub: ['charset'] });
       }
-      for (const k of ['length', 'bytes'] as const) {
-        if (opts[k] === 0) r.info('generate-empty', `\`${k} = 0\` generates an empty value`, gen.at, 'value', { sub: [k] });
+      const sizeOption = type === 'password' ? 'length' : type === 'hex' || type === 'base64' ? 'bytes' : undefined;
+      if (sizeOption && opts[sizeOption] === 0) {
+        r.info('generate-empty', `\`${sizeOption} = 0\` generates an empty value`, gen.at, 'value', { sub: [sizeOption] });
       }
       if (type === 'command' && opts['command'] === '') {
         r.info('generate-empty-command', 'an empty `command` fails when the value is generated', gen.at, 'value', { sub: ['command'] });

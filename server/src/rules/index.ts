@@ -28,7 +28,7 @@ export function validate(load: LoadResult, env: RuleEnvironment): Validation {
 
   const name = merged.project.name;
   if (name && name.value === '') r.error('empty-project-name', 'Project name cannot be empty', name.at, 'value');
-  if (load.rootDoc.hasProfiles && merged.profiles.size === 0) {
+  if (load.rootDoc.hasProfiles && merged.profiles.size === 0 && !load.rootDoc.hasUnreadableProfile) {
     r.error('no-profiles', 'At least one profile must be defined', { file: null, path: ['profiles'] }, 'key');
   }
 

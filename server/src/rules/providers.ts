@@ -130,6 +130,10 @@ function resolveUri(spec: string, ctx: Ctx): string {
 
 function checkAlias(alias: AliasModel, ctx: Ctx): void {
   const { r } = ctx;
+  if (alias.name.includes('://')) {
+    // A `providers` entry containing `://` is always read as a URI (manifest-rules §5.8).
+    r.info('alias-name-unselectable', `provider alias '${alias.name}' contains '://', so a providers list reads it as a URI and can never select this alias`, alias.at, 'key');
+  }
   if (alias.uri) checkSpec(alias.uri.value, alias.uri.at, ctx);
 
   const target = alias.uri ? builtinProvider(splitSpec(alias.uri.value).scheme) : undefined;

@@ -2,12 +2,15 @@
 // checks on each declaration as written, then checks on every effective
 // secret after inheritance. Messages carry SecretSpec's hierarchical prefix.
 import { generationEnabled, groupsOf, type EffectiveProfile, type EffectiveSecret } from '../manifest/effective';
-import { REF_COORDINATES, SECRET_TYPES, type GroupMembership, type MergedManifest, type Origin, type SecretField } from '../manifest/model';
+import { SECRET_TYPES, type GroupMembership, type MergedManifest, type Origin, type SecretField } from '../manifest/model';
 import type { Reporter } from './report';
 
 const IDENT = /^[\p{L}_][\p{L}\p{N}_]*$/u;
 // Nearly every name is ASCII; this answers those without the Unicode tables.
 const ASCII_IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** The order SecretSpec checks coordinates in, so the first problem listed is the one it reports. */
+const COORDINATE_CHECK_ORDER = ['vault', 'item', 'section', 'field', 'version'] as const;
 
 export function isValidSecretName(name: string): boolean {
   return ASCII_IDENT.test(name) || IDENT.test(name);
@@ -18,7 +21,7 @@ export function checkProfileSecrets(manifest: MergedManifest, profile: Effective
   const model = profile.model;
   const hasDefault = manifest.profiles.has('default');
   const emptyAllowed = p !== 'default' && hasDefault && model.defaults?.inherit?.value !== false;
-  if (model.secrets.size === 0 && !emptyAllowed) {
+  if (model.secrets.size === 0 && !emptyAllowed && !model.hasUnreadableSecret) {
     r.error('empty-profile', `Profile '${p}': Profile must define at least one secret`, model.at, 'key', { data: { profile: p } });
   }
   for (const name of profile.declared) {
@@ -93,11 +96,10 @@ function checkEffectiveSecret(s: EffectiveSecret, r: Reporter): void {
   }
 
   if (f.ref) {
-    for (const c of ['vault', 'item', 'section', 'field', 'version'] as const) {
+    for (const c of COORDINATE_CHECK_ORDER) {
       const v = f.ref.value[c];
       if (v !== undefined && v.trim() === '') {
         r.error('ref-blank-coordinate', `${prefix(s)}\`ref\` coordinate \`${c}\` cannot be empty or whitespace`, f.ref.at, 'value', { sub: [c] });
-        break;
       }
     }
   }
@@ -110,7 +112,7 @@ function checkEffectiveSecret(s: EffectiveSecret, r: Reporter): void {
         continue;
       }
       const coords = f.refs.value[alias]!;
-      for (const c of REF_COORDINATES) {
+      for (const c of COORDINATE_CHECK_ORDER) {
         const v = coords[c];
         if (v !== undefined && v.trim() === '') {
           r.error('refs-blank-coordinate', `${prefix(s)}\`refs.${alias}\` coordinate \`${c}\` cannot be empty or whitespace`, f.refs.at, 'value', { sub: [alias, c] });
