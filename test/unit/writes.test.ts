@@ -38,7 +38,7 @@ INLINE = { description = "inline", providers = ["inline"] }
 ENV_ONLY = { description = "env", providers = ["env"] }
 DSN = { description = "dsn", composed = "x\${API_KEY}" }
 PICKED = { description = "picked", providers = ["local"], extract = { format = "json", pointer = "/a" } }
-REFFED = { description = "reffed", providers = ["local"], ref = { item = "other" } }
+REFFED = { description = "reffed", providers = ["vault"], ref = { item = "other" } }
 TEMPLATED = { description = "templated", providers = ["templ"] }
 LOOSE = { description = "no route" }
 

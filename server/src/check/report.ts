@@ -34,7 +34,7 @@ export interface ReportInput {
 
 type State = 'resolved' | 'missing' | 'unknown';
 
-const byName = (a: ReportSecret, b: ReportSecret) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+const byName = (a: { name: string }, b: { name: string }) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 
 export function buildReport(input: ReportInput): { report: ResolutionReport; unresolved: Unresolved[] } {
   const { profile } = input;
@@ -149,12 +149,13 @@ export function buildReport(input: ReportInput): { report: ResolutionReport; unr
 
   // Profiles visit secrets by name, so only compositions (appended last) usually need sorting in.
   if (!sortedByName(secrets)) secrets.sort(byName);
+  if (!sortedByName(unresolved)) unresolved.sort(byName);
   const report: ResolutionReport = { schema_version: 1, provider: input.providerLabel, profile: profile.name, secrets };
   if (violations.length) report.constraint_violations = violations;
   return { report, unresolved };
 }
 
-function sortedByName(secrets: readonly ReportSecret[]): boolean {
+function sortedByName(secrets: ReadonlyArray<{ name: string }>): boolean {
   for (let i = 1; i < secrets.length; i++) if (byName(secrets[i - 1]!, secrets[i]!) > 0) return false;
   return true;
 }

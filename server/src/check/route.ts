@@ -72,6 +72,12 @@ function expand(spec: string, manifest: MergedManifest): Endpoint[] | string {
   return [endpoint(alias.uri.value, spec)];
 }
 
+/** How the default provider is shown as the report's label: through its alias, credential-free. */
+export function defaultProviderLabel(spec: string, manifest: MergedManifest): string {
+  const e = expand(spec, manifest);
+  return typeof e === 'string' ? redactSpec(spec) : (e[0]?.display ?? '');
+}
+
 export function routeFor(secret: EffectiveSecret, manifest: MergedManifest, defaultProvider: string | undefined): Route {
   const chain = secret.fields.providers?.value ?? [];
   const specs = chain.length ? chain : defaultProvider ? [defaultProvider] : [];

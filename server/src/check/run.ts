@@ -8,8 +8,9 @@ import type { EffectiveProfile, EffectiveSecret } from '../manifest/effective';
 import type { MergedManifest } from '../manifest/model';
 import { splitSpec } from '../manifest/providers/specs';
 import { ProviderError } from '../plugins/types';
+import { addressKey } from './address';
 import { buildReport, type Presence } from './report';
-import { routeFor, type Endpoint, type Route } from './route';
+import { defaultProviderLabel, routeFor, type Endpoint, type Route } from './route';
 
 export type PresenceOutcome = { ok: true; value: boolean } | { ok: false; error: { kind: ErrorKind; message: string } };
 
@@ -25,6 +26,12 @@ export interface CheckInput {
   only?: readonly string[];
   defaultProvider?: string;
   probe: PresenceProbe;
+  /**
+   * An untrusted workspace: the host refuses every question, and that refusal
+   * is the answer for every stored secret, even one whose address no plugin
+   * could be asked about anyway.
+   */
+  untrusted?: boolean;
 }
 
 export async function runCheck(input: CheckInput): Promise<CheckResult> {
@@ -41,6 +48,7 @@ export async function runCheck(input: CheckInput): Promise<CheckResult> {
 /** The secrets asked of one provider URI at the same link of their chains, with the chain each is walking. */
 interface Batch {
   endpoint: Endpoint;
+  /** The key each secret is stored under at this store (its name, unless a native address renames it). */
   keys: string[];
   /** Parallel to `keys`: each secret's position in profile.secrets, and its chain. */
   positions: number[];
@@ -49,13 +57,28 @@ interface Batch {
 
 const MISSING: Presence = { kind: 'missing' };
 
-function enqueue(batches: Map<string, Batch>, endpoint: Endpoint, key: string, position: number, chain: Endpoint[]): void {
+interface Walk {
+  secrets: EffectiveSecret[];
+  presence: Array<Presence | undefined>;
+  manifest: MergedManifest;
+  where: { project: string; profile: string };
+  untrusted: boolean;
+}
+
+/** Queues the secret at `position` for `endpoint`, or settles it when its address cannot be asked there. */
+function enqueue(batches: Map<string, Batch>, walk: Walk, endpoint: Endpoint, position: number, chain: Endpoint[]): void {
+  const secret = walk.secrets[position]!;
+  const addressed = walk.untrusted ? { ok: true as const, key: secret.name } : addressKey(secret, endpoint, walk.manifest, walk.where);
+  if (!addressed.ok) {
+    walk.presence[position] = { kind: 'unknown', provider: endpoint.display, error: addressed.problem.kind, message: addressed.problem.message };
+    return;
+  }
   let batch = batches.get(endpoint.uri);
   if (!batch) {
     batch = { endpoint, keys: [], positions: [], chains: [] };
     batches.set(endpoint.uri, batch);
   }
-  batch.keys.push(key);
+  batch.keys.push(addressed.key);
   batch.positions.push(position);
   batch.chains.push(chain);
 }
@@ -63,6 +86,13 @@ function enqueue(batches: Map<string, Batch>, endpoint: Endpoint, key: string, p
 async function checkProfile(profile: EffectiveProfile, project: string, input: CheckInput) {
   // By position in profile.secrets, which buildReport walks in the same order.
   const presence = new Array<Presence | undefined>(profile.secrets.size);
+  const walk: Walk = {
+    secrets: [...profile.secrets.values()],
+    presence,
+    manifest: input.manifest,
+    where: { project, profile: profile.name },
+    untrusted: input.untrusted === true,
+  };
   // Most secrets share a handful of chains: resolve each distinct chain once.
   const routes = new Map<string, Route>();
   const routeOf = (s: EffectiveSecret): Route => {
@@ -92,7 +122,7 @@ async function checkProfile(profile: EffectiveProfile, project: string, input: C
       continue;
     }
     const primary = route.endpoints[0]!;
-    enqueue(batches, primary, s.name, index, route.endpoints);
+    enqueue(batches, walk, primary, index, route.endpoints);
     if (!route.explicit) {
       explicitAll = false;
       firstImplicit ??= primary.display;
@@ -117,7 +147,7 @@ async function checkProfile(profile: EffectiveProfile, project: string, input: C
           } else if (a.value) {
             presence[at] = found;
           } else if (link + 1 < chains[i]!.length) {
-            enqueue(next, chains[i]![link + 1]!, key, at, chains[i]!);
+            enqueue(next, walk, chains[i]![link + 1]!, at, chains[i]!);
           } else {
             presence[at] = MISSING;
           }
@@ -127,7 +157,8 @@ async function checkProfile(profile: EffectiveProfile, project: string, input: C
     batches = next;
   }
 
-  const providerLabel = explicitAll && leastPrimary !== undefined ? leastPrimary : input.defaultProvider ? (firstImplicit ?? input.defaultProvider) : '';
+  const providerLabel =
+    explicitAll && leastPrimary !== undefined ? leastPrimary : input.defaultProvider ? (firstImplicit ?? defaultProviderLabel(input.defaultProvider, input.manifest)) : '';
   return buildReport({
     profile,
     presence,
@@ -143,7 +174,8 @@ async function checkProfile(profile: EffectiveProfile, project: string, input: C
 
 async function ask(probe: PresenceProbe, endpoint: Endpoint, project: string, profile: string, keys: string[]): Promise<Record<string, PresenceOutcome>> {
   try {
-    return await probe.presence(endpoint.uri, { project, profile }, keys);
+    // Two secrets may share one native key; the store is asked about it once.
+    return await probe.presence(endpoint.uri, { project, profile }, [...new Set(keys)]);
   } catch (error) {
     const e = error instanceof ProviderError ? error : new ProviderError('internal', `${endpoint.display}: ${error instanceof Error ? error.message : String(error)}`);
     return Object.fromEntries(keys.map((k) => [k, { ok: false, error: { kind: e.kind, message: e.message } }]));

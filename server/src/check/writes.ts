@@ -4,7 +4,7 @@
 // authoritative source), the human-readable native target shown before a
 // value is typed, the import source, and the per-secret import outcome.
 import * as path from 'node:path';
-import type { ErrorKind, ImportOutcome } from '../../../protocol/src';
+import type { ImportOutcome } from '../../../protocol/src';
 import type { EffectiveProfile, EffectiveSecret } from '../manifest/effective';
 import type { MergedManifest } from '../manifest/model';
 import { builtinProvider, isBuiltinScheme } from '../manifest/providers/registry';
@@ -14,12 +14,10 @@ import { dotenvPath } from '../plugins/bundled/dotenv';
 import { fileRoot } from '../plugins/bundled/file';
 import { passStoreDir } from '../plugins/bundled/pass';
 import { parseProviderUri, queryValue } from '../plugins/bundled/uri';
+import { addressKey, type Problem } from './address';
 import { hostUri, type Endpoint } from './route';
 
-export interface Problem {
-  kind: ErrorKind;
-  message: string;
-}
+export type { Problem } from './address';
 
 /** Where a manifest's relative provider paths resolve, and the home `~` expands to. */
 export interface PathBase {
@@ -153,25 +151,6 @@ export function anchorRelativePath(source: Endpoint, baseDir: string, home?: str
   return endpoint(`dotenv:${file}`);
 }
 
-/**
- * Why the plugin protocol cannot reach the secret's stored value through
- * `at`: it addresses secrets only by (project, profile, key), so a secret with
- * a native address would be written somewhere SecretSpec never reads.
- */
-export function nativeAddress(secret: EffectiveSecret, at: Endpoint, manifest: MergedManifest): string | undefined {
-  if (secret.fields.ref) return '`ref`';
-  if (at.alias && secret.fields.refs?.value[at.alias]) return `\`refs.${at.alias}\``;
-  if (at.alias && manifest.providers.get(at.alias)?.ref) return `the \`ref\` template of provider alias '${at.alias}'`;
-  return undefined;
-}
-
-function nativeAddressProblem(name: string, how: string): Problem {
-  return {
-    kind: 'unsupported',
-    message: `Secret '${name}' is addressed by ${how}, but provider plugins address secrets only by project, profile and key; write it with the secretspec CLI instead`,
-  };
-}
-
 /** The human-readable native location of `at` in the store `uri` names (§E). */
 export function describeTarget(uri: string, at: Coordinates, base: PathBase): string {
   const { scheme } = splitSpec(uri);
@@ -216,6 +195,8 @@ export interface WritePlan {
   /** The store and its native target, when a route could be found. */
   route?: WriteRoute;
   target?: string;
+  /** The key the store holds the value under (the name, unless a `ref` renames it in a flat store). */
+  key?: string;
   /** Why nothing may be written (the caller still shows route and target). */
   problem?: Problem;
 }
@@ -261,10 +242,12 @@ export function planWrite(input: WriteInput): WritePlan {
   }
   const route = writeRoute(secret, input.manifest, input.defaultProvider);
   if (isProblem(route)) return { problem: route };
-  const target = describeTarget(route.primary.uri, { project: input.manifest.project.name?.value ?? '', profile: input.profile, key: secret.name }, input.base);
-  const how = nativeAddress(secret, route.primary, input.manifest);
-  const problem = how ? nativeAddressProblem(secret.name, how) : readOnlyProblem(route.primary);
-  return { route, target, ...(problem ? { problem } : {}) };
+  const project = input.manifest.project.name?.value ?? '';
+  const addressed = addressKey(secret, route.primary, input.manifest, { project, profile: input.profile });
+  const key = addressed.ok ? addressed.key : secret.name;
+  const target = describeTarget(route.primary.uri, { project, profile: input.profile, key }, input.base);
+  const problem = addressed.ok ? readOnlyProblem(route.primary) : addressed.problem;
+  return { route, target, key, ...(problem ? { problem } : {}) };
 }
 
 /** One declared secret of an import, before anything is read. */
@@ -274,6 +257,9 @@ export type ImportEntry =
       name: string;
       kind: 'copy';
       destination: WriteRoute;
+      /** The keys the value is held under at the source and at the destination. */
+      sourceKey: string;
+      key: string;
       /** Human-readable native destination; also the entry's identity for collision checks. */
       target: string;
       /** The source's native location, the identity the same-entry rule compares. */
@@ -313,19 +299,26 @@ export function planImport(input: ImportInput): { ok: true; entries: ImportEntry
     }
     const route = writeRoute(secret, input.manifest, input.defaultProvider);
     if (isProblem(route)) return { ok: false, problem: route };
-    const how = nativeAddress(secret, input.source, input.manifest) ?? nativeAddress(secret, route.primary, input.manifest);
-    if (how) {
-      entries.push({ name: secret.name, kind: 'skipped', message: nativeAddressProblem(secret.name, how).message });
+    const where = { project, profile: input.profile.name };
+    const from = addressKey(secret, input.source, input.manifest, where);
+    const to = addressKey(secret, route.primary, input.manifest, where);
+    if (!from.ok) {
+      entries.push({ name: secret.name, kind: 'skipped', message: from.problem.message });
       continue;
     }
-    const at = { project, profile: input.profile.name, key: secret.name };
+    if (!to.ok) {
+      entries.push({ name: secret.name, kind: 'skipped', message: to.problem.message });
+      continue;
+    }
     const readOnly = readOnlyProblem(route.primary);
     entries.push({
       name: secret.name,
       kind: 'copy',
       destination: route,
-      target: describeTarget(route.primary.uri, at, input.base),
-      sourceTarget: describeTarget(input.source.uri, at, input.base),
+      sourceKey: from.key,
+      key: to.key,
+      target: describeTarget(route.primary.uri, { ...where, key: to.key }, input.base),
+      sourceTarget: describeTarget(input.source.uri, { ...where, key: from.key }, input.base),
       ...(readOnly ? { readOnly } : {}),
     });
   }

@@ -49,7 +49,7 @@ import type { PluginSession } from '../plugins/host';
 import { asProviderError } from '../plugins/session';
 import { ProviderError, type Address } from '../plugins/types';
 import type { ServerContext } from '../server';
-import type { PresenceService } from './presence';
+import { isManifest, type PresenceService } from './presence';
 
 const UNTRUSTED = 'provider plugins run only in a trusted workspace; trust this folder to write, delete, import or reflect secrets';
 
@@ -118,7 +118,8 @@ class Mutations {
   }
 
   private async load(uri: string): Promise<LoadedManifest> {
-    const analysis = await this.ctx.analysisFor(uri);
+    await this.presence.settingsReady();
+    const analysis = isManifest(uri) ? await this.ctx.analysisFor(uri) : undefined;
     if (!analysis) throw failure('invalid_request', `${uri} is not an open secretspec.toml`);
     const manifest = analysis.load.merged;
     const profiles = analysis.validation.profiles;
@@ -172,7 +173,7 @@ class Mutations {
     const session = await this.session(route.primary, loaded, name);
     if (!session.can('set')) throw cannotSet(session);
     const address = { project: loaded.project, profile };
-    await session.set(address, name, value);
+    await session.set(address, plan.key!, value);
     this.ctx.connection.console.log(`set ${name} (profile ${profile}) in ${plan.target}`);
     if (route.cache) await this.evictCache(route.cache, loaded, address, name);
     this.changed(uri);
@@ -192,7 +193,7 @@ class Mutations {
     const session = await this.session(route.primary, loaded, name);
     if (!session.can('delete')) throw cannotDelete(session);
     const address = { project: loaded.project, profile };
-    await session.delete(address, name);
+    await session.delete(address, plan.key!);
     this.ctx.connection.console.log(`deleted ${name} (profile ${profile}) from ${plan.target}`);
     if (route.cache) await this.evictCache(route.cache, loaded, address, name);
     this.changed(uri);
@@ -230,17 +231,17 @@ class Mutations {
     }
 
     // Values are held only in these maps, for the duration of this request.
-    const sourceValues = await readValues(sourceSession, address, copies.map((e) => e.name));
+    const sourceValues = await readByName(sourceSession, address, copies.map((e) => ({ name: e.name, key: e.sourceKey })));
     const destinations = new Map<string, Stored>();
     const destinationValues = new Map<string, string | null>();
     try {
       for (const group of groupByUri(copies)) {
         const session = await this.session(group.at, loaded, 'import');
         requireReads(session, 'the import destination');
-        const values = await readValues(session, address, group.names);
-        for (const n of group.names) {
-          destinations.set(n, { session, address });
-          destinationValues.set(n, values.get(n) ?? null);
+        const values = await readByName(session, address, group.entries.map((e) => ({ name: e.name, key: e.key })));
+        for (const e of group.entries) {
+          destinations.set(e.name, { session, address });
+          destinationValues.set(e.name, values.get(e.name) ?? null);
         }
       }
 
@@ -271,7 +272,7 @@ class Mutations {
         for (const e of copies) {
           if (!decisions.get(e.name)!.copy) continue;
           const { session } = destinations.get(e.name)!;
-          await session.set(address, e.name, sourceValues.get(e.name)!);
+          await session.set(address, e.key, sourceValues.get(e.name)!);
           wrote = true;
           if (e.destination.cache) await this.evictCache(e.destination.cache, loaded, address, e.name);
         }
@@ -279,14 +280,14 @@ class Mutations {
           const deletable = copies.filter((e) => decisions.get(e.name)!.deletable);
           // Every destination is read back first, so a failed verification deletes nothing.
           for (const e of deletable) {
-            const stored = await destinations.get(e.name)!.session.get(address, e.name);
+            const stored = await destinations.get(e.name)!.session.get(address, e.key);
             if (stored !== sourceValues.get(e.name)) {
               throw failure('internal', `destination verification failed for '${e.name}'; the source value was retained`);
             }
           }
           const deleted = new Set<string>();
           for (const e of deletable) {
-            await sourceSession.delete(address, e.name);
+            await sourceSession.delete(address, e.sourceKey);
             deleted.add(e.name);
             wrote = true;
           }
@@ -381,12 +382,23 @@ async function readValues(session: PluginSession, address: Address, keys: readon
   return out;
 }
 
-function groupByUri(entries: ReadonlyArray<Extract<ImportEntry, { kind: 'copy' }>>): Array<{ at: Endpoint; names: string[] }> {
-  const groups = new Map<string, { at: Endpoint; names: string[] }>();
+/** Values by secret name, each read under the key its store holds it at. */
+async function readByName(session: PluginSession, address: Address, wanted: ReadonlyArray<{ name: string; key: string }>): Promise<Map<string, string | null>> {
+  const byKey = await readValues(session, address, [...new Set(wanted.map((w) => w.key))]);
+  const out = new Map<string, string | null>();
+  for (const w of wanted) out.set(w.name, byKey.get(w.key) ?? null);
+  byKey.clear();
+  return out;
+}
+
+type CopyEntry = Extract<ImportEntry, { kind: 'copy' }>;
+
+function groupByUri(entries: readonly CopyEntry[]): Array<{ at: Endpoint; entries: CopyEntry[] }> {
+  const groups = new Map<string, { at: Endpoint; entries: CopyEntry[] }>();
   for (const e of entries) {
     const at = e.destination.primary;
-    const group = groups.get(at.uri) ?? { at, names: [] };
-    group.names.push(e.name);
+    const group = groups.get(at.uri) ?? { at, entries: [] };
+    group.entries.push(e);
     groups.set(at.uri, group);
   }
   return [...groups.values()];

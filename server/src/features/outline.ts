@@ -10,6 +10,7 @@ import type { SourceMap, Span } from '../manifest/locate';
 import type { MergedManifest, Origin } from '../manifest/model';
 import { redactSpec } from '../manifest/providers/specs';
 import type { ServerContext } from '../server';
+import { isManifest } from './presence';
 import { anchorSpan, toRange, type Analysis } from './diagnostics';
 
 type Declaration = OutlineSecret['declaration'];
@@ -89,7 +90,7 @@ export function registerOutline(ctx: ServerContext): void {
   ctx.connection.onRequest(OutlineRequest, async (params: OutlineParams | undefined): Promise<OutlineResult> => {
     const uri = params?.textDocument?.uri;
     if (typeof uri !== 'string' || uri === '') throw failure("'textDocument' must be { uri }");
-    const analysis = await ctx.analysisFor(uri);
+    const analysis = isManifest(uri) ? await ctx.analysisFor(uri) : undefined;
     if (!analysis) throw failure(`${uri} is not an open secretspec.toml`);
     const result = outline(analysis, uri);
     if (!result) throw failure('the manifest does not parse; fix its syntax errors first');

@@ -3,14 +3,17 @@
 // gets one Warning on its declaration listing the profiles it is missing in.
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DiagnosticSeverity, ResponseError, type Diagnostic } from 'vscode-languageserver/node';
-import { CheckRequest, DidChangePresenceNotification, type CheckParams, type CheckResult } from '../../../protocol/src';
+import { DiagnosticSeverity, ErrorCodes, LSPErrorCodes, ResponseError, type Diagnostic } from 'vscode-languageserver/node';
+import { CheckRequest, DidChangePresenceNotification, type CheckParams, type CheckResult, type ErrorKind } from '../../../protocol/src';
 import { runCheck, type PresenceProbe } from '../check/run';
+import { isManifestUri } from '../manifest/documents';
 import { bundledProviders } from '../plugins/bundled';
 import { PluginHost, type PluginSettings } from '../plugins/host';
 import { ProviderError } from '../plugins/types';
 import type { ServerContext } from '../server';
 import { anchorSpan, toRange } from './diagnostics';
+
+const SETTINGS_GRACE_MS = 5_000;
 
 export interface Settings {
   defaultProvider?: string;
@@ -26,12 +29,36 @@ export class PresenceService {
   private readonly running = new Map<string, Promise<CheckResult>>();
   /** What each plugin scheme advertised in its last `hello` (only ever filled in a trusted workspace). */
   private readonly advertised = new Map<string, readonly string[]>();
+  /** Bumped whenever settings change, so a request never joins a check that runs on older settings. */
+  private generation = 0;
+  /**
+   * The settings read in progress, from startup until the first answer and
+   * again after each change: a check or write decided meanwhile would use a
+   * default provider the user no longer has (or not yet).
+   */
+  private reading: Promise<void> | undefined;
+  private settingsArrived!: () => void;
 
   constructor(
     private readonly ctx: ServerContext,
     /** Called when the presence warnings of a manifest changed. */
     private readonly onWarnings: (uri: string) => void,
-  ) {}
+  ) {
+    this.reading = new Promise((resolve) => (this.settingsArrived = resolve));
+  }
+
+  /**
+   * Resolves once settings have been read at least once (at once after that).
+   * A client that never answers workspace/configuration must not stall every
+   * request, so after a grace period the defaults are used.
+   */
+  settingsReady(): Promise<void> {
+    const reading = this.reading;
+    if (!reading) return Promise.resolve();
+    let timer: NodeJS.Timeout | undefined;
+    const grace = new Promise<void>((resolve) => (timer = setTimeout(resolve, SETTINGS_GRACE_MS)));
+    return Promise.race([reading, grace]).finally(() => clearTimeout(timer));
+  }
 
   /** Plugin processes still alive, so a dying server can take them down with it. */
   livePids(): number[] {
@@ -69,21 +96,32 @@ export class PresenceService {
   }
 
   async updateSettings(): Promise<void> {
-    let next: Settings = {};
-    try {
-      const raw = (await this.ctx.connection.workspace.getConfiguration({ section: 'secretspec' })) as Settings | null;
-      if (raw && typeof raw === 'object') next = raw;
-    } catch {
-      // A client without workspace/configuration gets defaults.
-    }
+    // Set before the first await, so a request that arrives after the change notification waits for it.
+    const read = this.readSettings();
+    const reading = read.then(() => undefined);
+    this.reading = reading;
+    const next = await read;
+    if (this.reading === reading) this.reading = undefined;
     const changed = JSON.stringify(next.plugins ?? {}) !== JSON.stringify(this.settings.plugins ?? {}) || next.requestTimeoutMs !== this.settings.requestTimeoutMs;
     this.settings = next;
+    this.generation++;
+    this.settingsArrived();
     if (changed && this.host) {
       const old = this.host;
       this.host = undefined;
       // Checks already running keep the host they started with; it goes once they are done.
       await Promise.allSettled([...this.running.values()]);
       await old.dispose();
+    }
+  }
+
+  private async readSettings(): Promise<Settings> {
+    try {
+      const raw = (await this.ctx.connection.workspace.getConfiguration({ section: 'secretspec' })) as Settings | null;
+      return raw && typeof raw === 'object' ? raw : {};
+    } catch {
+      // A client without workspace/configuration gets defaults.
+      return {};
     }
   }
 
@@ -101,7 +139,7 @@ export class PresenceService {
    * the store before the write, so it is waited out rather than joined.
    */
   async recheckAfterWrite(uri: string): Promise<void> {
-    await this.running.get(`${uri}\u0000`)?.catch(() => undefined);
+    await this.running.get(this.runKey(uri, []))?.catch(() => undefined);
     await this.check({ textDocument: { uri } });
   }
 
@@ -114,24 +152,34 @@ export class PresenceService {
   }
 
   /** Runs (or joins) a check of the manifest at `uri`. */
-  check(params: CheckParams): Promise<CheckResult> {
-    const uri = params.textDocument.uri;
-    const key = `${uri}\u0000${(params.profiles ?? []).join(',')}`;
+  async check(params: CheckParams): Promise<CheckResult> {
+    const { uri, profiles } = checkParams(params);
+    await this.settingsReady();
+    const key = this.runKey(uri, profiles ?? []);
     const inFlight = this.running.get(key);
     if (inFlight) return inFlight;
-    const run = this.runCheck(params).finally(() => this.running.delete(key));
+    const run = this.runCheck(uri, profiles).finally(() => this.running.delete(key));
     this.running.set(key, run);
     return run;
   }
 
-  private async runCheck(params: CheckParams): Promise<CheckResult> {
-    const uri = params.textDocument.uri;
-    const analysis = await this.ctx.analysisFor(uri);
-    if (!analysis) throw new ResponseError(-32602, `${uri} is not an open secretspec.toml`, { kind: 'invalid_request' });
+  private runKey(uri: string, profiles: readonly string[]): string {
+    return `${this.generation}\u0000${uri}\u0000${profiles.join(',')}`;
+  }
+
+  private async runCheck(uri: string, only: string[] | undefined): Promise<CheckResult> {
+    // Only documents named secretspec.toml are manifests (lsp-extensions "Documents"); others are not checked.
+    const analysis = isManifest(uri) ? await this.ctx.analysisFor(uri) : undefined;
+    if (!analysis) throw failure('invalid_request', `${uri} is not an open secretspec.toml`);
     const merged = analysis.load.merged;
     const profiles = analysis.validation.profiles;
-    if (!merged || !profiles) {
-      throw new ResponseError(-32602, 'the manifest does not parse; fix its syntax errors first', { kind: 'invalid_request' });
+    if (!merged || !profiles) throw failure('invalid_request', 'the manifest does not parse; fix its syntax errors first');
+    const unknown = (only ?? []).filter((p) => !profiles.has(p));
+    if (unknown.length) {
+      throw failure(
+        'not_declared',
+        `${unknown.length === 1 ? 'Profile' : 'Profiles'} ${unknown.map((p) => `'${p}'`).join(', ')} ${unknown.length === 1 ? 'is' : 'are'} not defined in secretspec.toml. Available profiles: ${[...profiles.keys()].join(', ')}`,
+      );
     }
     const configFile = uri.startsWith('file:') ? fileURLToPath(uri) : null;
     const project = merged.project.name?.value ?? '';
@@ -148,11 +196,12 @@ export class PresenceService {
     const result = await runCheck({
       manifest: merged,
       profiles,
-      ...(params.profiles ? { only: params.profiles } : {}),
+      ...(only ? { only } : {}),
       ...(this.settings.defaultProvider ? { defaultProvider: this.settings.defaultProvider } : {}),
       probe,
+      untrusted: this.ctx.options.trusted !== true,
     });
-    if (!params.profiles?.length) this.updateWarnings(uri, result, analysis.load.root.map);
+    if (!only?.length) this.updateWarnings(uri, result, analysis.load.root.map);
     return result;
   }
 
@@ -190,6 +239,31 @@ export class PresenceService {
   async dispose(): Promise<void> {
     await this.host?.dispose();
   }
+}
+
+/** isManifestUri for a URI from the wire, which may not even percent-decode. */
+export function isManifest(uri: string): boolean {
+  try {
+    return isManifestUri(uri);
+  } catch {
+    return false;
+  }
+}
+
+function failure(kind: ErrorKind, message: string): ResponseError<{ kind: ErrorKind }> {
+  return new ResponseError(kind === 'invalid_request' ? ErrorCodes.InvalidParams : LSPErrorCodes.RequestFailed, message, { kind });
+}
+
+/** The request's params checked at the edge: a malformed request gets a clear invalid_request, never a TypeError. */
+function checkParams(params: unknown): { uri: string; profiles?: string[] } {
+  const p = (typeof params === 'object' && params !== null ? params : {}) as { textDocument?: unknown; profiles?: unknown };
+  const doc = p.textDocument as { uri?: unknown } | null | undefined;
+  if (typeof doc !== 'object' || doc === null || typeof doc.uri !== 'string' || doc.uri === '') {
+    throw failure('invalid_request', "'textDocument' must be { uri: string }");
+  }
+  if (p.profiles === undefined || p.profiles === null) return { uri: doc.uri };
+  if (!Array.isArray(p.profiles) || p.profiles.some((x) => typeof x !== 'string')) throw failure('invalid_request', "'profiles' must be an array of profile names");
+  return { uri: doc.uri, profiles: p.profiles as string[] };
 }
 
 export function registerPresence(ctx: ServerContext, service: PresenceService): void {
