@@ -99,7 +99,7 @@ describe('secretspec/check', () => {
     const result = await client.request<CheckResult>('secretspec/check', { textDocument: { uri }, profiles: ['default'] });
     const api = result.results[0]!.report.secrets.find((s) => s.name === 'API_KEY')!;
     assert.equal(api.status, 'resolved');
-    assert.match(api.source_provider ?? '', /dotenv:\.env$/);
+    assert.equal(api.source_provider, `dotenv:${dir}/.env`, "SecretSpec's canonical uri(): the path joined to the manifest's directory");
     const dsn = result.results[0]!.report.secrets.find((s) => s.name === 'DSN')!;
     assert.equal(dsn.status, 'resolved');
     assert.equal(dsn.source_provider, undefined);

@@ -153,17 +153,17 @@ describe('routing (§B.1) and the defaultProvider setting', () => {
     const p = byProfile(await client.request<CheckResult>('secretspec/check', { textDocument: { uri } }));
     assert.deepEqual(Object.keys(p).sort(), ['default', 'literal', 'prod', 'solo'], 'every profile by default');
 
-    assert.equal(p.default!.secrets.CHAIN?.source_provider, 'dotenv:.env', 'the chain falls back past a missing alias file');
-    assert.equal(p.default!.secrets.INHERITED?.source_provider, 'dotenv:.env.defaults', 'the profile defaults apply to a secret without providers');
-    assert.equal(p.default!.secrets.SHADOW?.source_provider, 'dotenv:.env.kr', 'an alias shadows the built-in name');
+    assert.equal(p.default!.secrets.CHAIN?.source_provider, `dotenv:${dir}/.env`, 'the chain falls back past a missing alias file');
+    assert.equal(p.default!.secrets.INHERITED?.source_provider, `dotenv:${dir}/.env.defaults`, 'the profile defaults apply to a secret without providers');
+    assert.equal(p.default!.secrets.SHADOW?.source_provider, `dotenv:${dir}/.env.kr`, 'an alias shadows the built-in name');
 
-    assert.equal(p.prod!.secrets.CHAIN?.source_provider, 'dotenv:.env', "the default profile's chain beats prod's [defaults]");
+    assert.equal(p.prod!.secrets.CHAIN?.source_provider, `dotenv:${dir}/.env`, "the default profile's chain beats prod's [defaults]");
     assert.equal(p.prod!.secrets.CHAIN?.required, false, "prod's [defaults].required applies");
-    assert.equal(p.prod!.secrets.INHERITED?.source_provider, 'dotenv:.env.prod', "prod's [defaults] apply to inherited secrets; default's own [defaults] do not flow");
+    assert.equal(p.prod!.secrets.INHERITED?.source_provider, `dotenv:${dir}/.env.prod`, "prod's [defaults] apply to inherited secrets; default's own [defaults] do not flow");
 
     assert.deepEqual(Object.keys(p.solo!.secrets), ['ONLY'], 'inherit = false takes nothing from default');
-    assert.equal(p.solo!.secrets.ONLY?.source_provider, 'dotenv:.env.user', 'no chain: the defaultProvider setting');
-    assert.equal(p.solo!.report.provider, 'dotenv:.env.user', 'an implicit route labels the report with the default provider');
+    assert.equal(p.solo!.secrets.ONLY?.source_provider, `dotenv:${dir}/.env.user`, 'no chain: the defaultProvider setting');
+    assert.equal(p.solo!.report.provider, `dotenv:${dir}/.env.user`, 'an implicit route labels the report with the default provider');
   });
 
   test('the setting may name an alias, and with none configured the secret is unresolved, never missing', async () => {
@@ -171,7 +171,7 @@ describe('routing (§B.1) and the defaultProvider setting', () => {
     settings.secretspec.defaultProvider = 'loc';
     await client.connection.sendNotification('workspace/didChangeConfiguration', { settings: {} });
     let solo = byProfile(await client.request<CheckResult>('secretspec/check', { textDocument: { uri }, profiles: ['solo'] })).solo!;
-    assert.equal(solo.secrets.ONLY?.source_provider, 'dotenv:.env.local');
+    assert.equal(solo.secrets.ONLY?.source_provider, `dotenv:${dir}/.env.local`);
     const target = await client.request<WriteTargetResult>('secretspec/writeTarget', { textDocument: { uri }, profile: 'solo', name: 'ONLY' });
     assert.equal(target.provider, 'dotenv:.env.local', 'writes follow the same default');
 
@@ -281,14 +281,14 @@ describe('check semantics (§B.3, §C.2, §C.3, §A.8)', () => {
 
   test('a value, even an empty one, is resolved with its source; a miss falls back', () => {
     assert.equal(p.secrets.PRESENT?.status, 'resolved');
-    assert.equal(p.secrets.PRESENT?.source_provider, 'dotenv:.env');
+    assert.equal(p.secrets.PRESENT?.source_provider, `dotenv:${dir}/.env`);
     assert.equal(p.secrets.EMPTY?.status, 'resolved');
-    assert.equal(p.secrets.FELL_BACK?.source_provider, 'dotenv:.env');
+    assert.equal(p.secrets.FELL_BACK?.source_provider, `dotenv:${dir}/.env`);
   });
 
   test('a cached route reads its cache first, then its sources; the answering store is the source', () => {
-    assert.equal(p.secrets.CACHE_HIT?.source_provider, 'dotenv:.env.cache');
-    assert.equal(p.secrets.SOURCE_HIT?.source_provider, 'dotenv:.env.src');
+    assert.equal(p.secrets.CACHE_HIT?.source_provider, `dotenv:${dir}/.env.cache`);
+    assert.equal(p.secrets.SOURCE_HIT?.source_provider, `dotenv:${dir}/.env.src`);
     assert.equal(p.secrets.CACHE_MISS?.status, 'missing_optional');
   });
 
@@ -585,7 +585,7 @@ describe('malformed requests and manifests', () => {
   test('a manifest with extends checks its parent secrets through the parent aliases', async () => {
     const result = byProfile(await client.request<CheckResult>('secretspec/check', { textDocument: { uri: child } }));
     assert.deepEqual(Object.keys(result.default!.secrets), ['FROM_BASE', 'OWN']);
-    assert.equal(result.default!.secrets.FROM_BASE?.source_provider, 'dotenv:.env.shared', "the parent's secret, through the parent's alias, beside the manifest");
+    assert.equal(result.default!.secrets.FROM_BASE?.source_provider, `dotenv:${dir}/child/.env.shared`, "the parent's secret, through the parent's alias, beside the manifest SecretSpec was given");
     assert.equal(result.default!.secrets.OWN?.status, 'missing_required');
   });
 });

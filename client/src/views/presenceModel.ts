@@ -78,6 +78,16 @@ export function buildProfiles(result: CheckResult, activeProfile: string | undef
   });
 }
 
+/**
+ * A report's `source_provider` is SecretSpec's canonical URI, with dotenv
+ * paths made absolute; the tree row shows a dotenv file beside the manifest
+ * by its relative path and keeps the full URI for the tooltip.
+ */
+export function shortProvider(provider: string, manifestDir: string): string {
+  const prefix = `dotenv:${manifestDir.replace(/\/+$/, '')}/`;
+  return provider.startsWith(prefix) && provider.length > prefix.length ? `dotenv:${provider.slice(prefix.length)}` : provider;
+}
+
 export function onlyProblems(rows: SecretRow[]): SecretRow[] {
   return rows.filter((r) => STATUS_INFO[r.status].problem);
 }

@@ -6,7 +6,7 @@ import type { CheckResult, WriteTargetResult } from '../../../protocol/src/index
 import { outlineSecret, primaryProvider, providerChain } from '../outlineModel';
 import type { ManifestEntry, PresenceStore } from '../presenceStore';
 import { readSettings } from '../settings';
-import { adviceFor, buildProfiles, onlyProblems, profileDescription, STATUS_INFO, type PresenceStatus, type ProfileRow, type SecretRow } from './presenceModel';
+import { adviceFor, buildProfiles, onlyProblems, profileDescription, shortProvider, STATUS_INFO, type PresenceStatus, type ProfileRow, type SecretRow } from './presenceModel';
 
 export const VIEW_ID = 'secretspec.presence';
 export const ONLY_PROBLEMS_CONTEXT_KEY = 'secretspec.onlyProblems';
@@ -115,7 +115,7 @@ export class PresenceTreeProvider implements vscode.TreeDataProvider<PresenceNod
     item.id = `${node.uri.toString()}#${node.profile}#${row.name}`;
     const [icon, color] = ICONS[row.status];
     item.iconPath = new vscode.ThemeIcon(icon, new vscode.ThemeColor(color));
-    item.description = row.status === 'resolved' ? row.provider : STATUS_INFO[row.status].label;
+    item.description = row.status === 'resolved' && row.provider ? shortProvider(row.provider, path.dirname(node.uri.fsPath)) : STATUS_INFO[row.status].label;
     item.contextValue = row.status === 'composed' ? 'secret.composed' : this.isDeletable(node) ? 'secret.deletable' : 'secret';
     item.tooltip = this.secretTooltip(node);
     item.accessibilityInformation = { label: `${row.name}, ${STATUS_INFO[row.status].label}${row.provider ? `, from ${row.provider}` : ''}` };

@@ -72,10 +72,10 @@ function expand(spec: string, manifest: MergedManifest): Endpoint[] | string {
   return [endpoint(alias.uri.value, spec)];
 }
 
-/** How the default provider is shown as the report's label: through its alias, credential-free. */
-export function defaultProviderLabel(spec: string, manifest: MergedManifest): string {
+/** How the default provider is shown as the report's label: through its alias, as `label` shows a store, credential-free. */
+export function defaultProviderLabel(spec: string, manifest: MergedManifest, label: (e: Endpoint) => string = (e) => e.display): string {
   const e = expand(spec, manifest);
-  return typeof e === 'string' ? redactSpec(spec) : (e[0]?.display ?? '');
+  return typeof e === 'string' ? redactSpec(spec) : e[0] ? label(e[0]) : '';
 }
 
 export function routeFor(secret: EffectiveSecret, manifest: MergedManifest, defaultProvider: string | undefined): Route {

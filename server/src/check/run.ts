@@ -32,6 +32,12 @@ export interface CheckInput {
    * could be asked about anyway.
    */
   untrusted?: boolean;
+  /**
+   * A store's own URI as SecretSpec reports it (`source_provider`, the
+   * default provider's label), when it differs from the configured spec:
+   * bundled providers rebuild it from their configuration. Credential-free.
+   */
+  canonical?: (uri: string) => string | undefined;
 }
 
 export async function runCheck(input: CheckInput): Promise<CheckResult> {
@@ -84,6 +90,7 @@ function enqueue(batches: Map<string, Batch>, walk: Walk, endpoint: Endpoint, po
 }
 
 async function checkProfile(profile: EffectiveProfile, project: string, input: CheckInput) {
+  const sourceLabel = (e: Endpoint): string => input.canonical?.(e.uri) ?? e.display;
   // By position in profile.secrets, which buildReport walks in the same order.
   const presence = new Array<Presence | undefined>(profile.secrets.size);
   const walk: Walk = {
@@ -125,7 +132,7 @@ async function checkProfile(profile: EffectiveProfile, project: string, input: C
     enqueue(batches, walk, primary, index, route.endpoints);
     if (!route.explicit) {
       explicitAll = false;
-      firstImplicit ??= primary.display;
+      firstImplicit ??= sourceLabel(primary);
     }
     if (leastPrimary === undefined || primary.display < leastPrimary) leastPrimary = primary.display;
   }
@@ -135,7 +142,7 @@ async function checkProfile(profile: EffectiveProfile, project: string, input: C
     await Promise.all(
       [...batches.values()].map(async ({ endpoint, keys, positions, chains }) => {
         const answers = await ask(input.probe, endpoint, project, profile.name, keys);
-        const found: Presence = { kind: 'found', provider: endpoint.display };
+        const found: Presence = { kind: 'found', provider: sourceLabel(endpoint) };
         for (let i = 0; i < keys.length; i++) {
           const key = keys[i]!;
           const at = positions[i]!;
@@ -158,7 +165,7 @@ async function checkProfile(profile: EffectiveProfile, project: string, input: C
   }
 
   const providerLabel =
-    explicitAll && leastPrimary !== undefined ? leastPrimary : input.defaultProvider ? (firstImplicit ?? defaultProviderLabel(input.defaultProvider, input.manifest)) : '';
+    explicitAll && leastPrimary !== undefined ? leastPrimary : input.defaultProvider ? (firstImplicit ?? defaultProviderLabel(input.defaultProvider, input.manifest, sourceLabel)) : '';
   return buildReport({
     profile,
     presence,

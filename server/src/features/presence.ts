@@ -8,6 +8,7 @@ import { CheckRequest, DidChangePresenceNotification, type CheckParams, type Che
 import { runCheck, type PresenceProbe } from '../check/run';
 import { isManifestUri } from '../manifest/documents';
 import { bundledProviders } from '../plugins/bundled';
+import { canonicalUri } from '../plugins/bundled/canonical';
 import { PluginHost, type PluginSettings } from '../plugins/host';
 import { ProviderError } from '../plugins/types';
 import type { ServerContext } from '../server';
@@ -200,6 +201,7 @@ export class PresenceService {
       ...(this.settings.defaultProvider ? { defaultProvider: this.settings.defaultProvider } : {}),
       probe,
       untrusted: this.ctx.options.trusted !== true,
+      ...(analysis.load.root.path ? { canonical: canonicalFor(analysis.load.root.path) } : {}),
     });
     if (!only?.length) this.updateWarnings(uri, result, analysis.load.root.map);
     return result;
@@ -268,4 +270,10 @@ function checkParams(params: unknown): { uri: string; profiles?: string[] } {
 
 export function registerPresence(ctx: ServerContext, service: PresenceService): void {
   ctx.connection.onRequest(CheckRequest, (params: CheckParams) => service.check(params));
+}
+
+/** Bundled stores' own URIs, relative paths joined to the manifest's directory as SecretSpec does. */
+function canonicalFor(manifestPath: string): (uri: string) => string | undefined {
+  const base = { baseDir: dirname(manifestPath), ...(process.env['HOME'] ? { home: process.env['HOME'] } : {}) };
+  return (uri) => canonicalUri(uri, base);
 }

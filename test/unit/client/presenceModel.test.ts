@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { CheckResult, ReportSecret } from '../../../protocol/src';
-import { adviceFor, buildProfiles, onlyProblems, profileDescription, secretStatus, viewState } from '../../../client/src/views/presenceModel';
+import { adviceFor, buildProfiles, onlyProblems, profileDescription, secretStatus, viewState, shortProvider } from '../../../client/src/views/presenceModel';
 
 const s = (name: string, over: Partial<ReportSecret> = {}): ReportSecret => ({
   name, status: 'resolved', required: true, default_applied: false, generated: false, as_path: false, ...over,
@@ -82,4 +82,12 @@ test('view state: untrusted and no-provider only when nothing was determined', (
 test('every unresolved kind gets advice', () => {
   assert.match(adviceFor('plugin_not_installed'), /secretspec\.plugins/);
   assert.match(adviceFor('internal'), /Show Output/);
+});
+
+test('a dotenv file beside the manifest is shown by its relative path; anything else as reported', () => {
+  assert.equal(shortProvider('dotenv:/work/app/.env', '/work/app'), 'dotenv:.env');
+  assert.equal(shortProvider('dotenv:/work/app/config/.env.local', '/work/app/'), 'dotenv:config/.env.local');
+  assert.equal(shortProvider('dotenv:/etc/app/.env', '/work/app'), 'dotenv:/etc/app/.env');
+  assert.equal(shortProvider('dotenv:/work/application/.env', '/work/app'), 'dotenv:/work/application/.env');
+  assert.equal(shortProvider('keyring', '/work/app'), 'keyring');
 });

@@ -15,12 +15,14 @@ export interface ProviderUri {
 
 export type ParsedUri = { ok: true; uri: ProviderUri } | { ok: false; message: string };
 
-// A.4: what the factory encodes before handing the string to the URL parser.
-function preEncode(text: string): string {
+// A.4: what the factory encodes before handing the string to the URL parser,
+// and what a provider re-encodes when it rebuilds its `uri()` (`extra` adds
+// the characters a query value also escapes).
+export function preEncode(text: string, extra = ''): string {
   let out = '';
   for (const ch of text) {
     const code = ch.codePointAt(0)!;
-    if (code <= 0x20 || code === 0x7f || code > 0x7f || '<>[]|^\\'.includes(ch)) {
+    if (code <= 0x20 || code === 0x7f || code > 0x7f || '<>[]|^\\'.includes(ch) || extra.includes(ch)) {
       for (const byte of new TextEncoder().encode(ch)) out += '%' + byte.toString(16).toUpperCase().padStart(2, '0');
     } else {
       out += ch;
