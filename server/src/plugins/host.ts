@@ -162,7 +162,8 @@ export class PluginHost {
     }
     const { resolution, setting } = this.lookup(uri);
     const context = { ...options.context };
-    context.reason = options.reason ?? context.reason ?? `secretspec:${options.project}:${options.command}`;
+    // An empty reason is no reason: a plugin that needs one would refuse the session.
+    context.reason = options.reason || context.reason || `secretspec:${options.project}:${options.command}`;
     const key = JSON.stringify([uri, options.configFile, Object.entries(context).sort(([a], [b]) => a.localeCompare(b))]);
     let session = this.sessions.get(key);
     if (!session) {

@@ -6,6 +6,8 @@
 const MASK = '‹redacted›';
 /** Values shorter than this would mangle ordinary text if replaced anywhere; they are replaced only as whole tokens. */
 const SHORT_VALUE = 4;
+/** Lines of a multi-line value at least this long are also remembered: a plugin that prints the value prints it line by line. */
+const VALUE_LINE = 8;
 /** Upper bound on remembered values, so a long-running server does not grow without limit. */
 const MAX_REMEMBERED = 4096;
 
@@ -23,10 +25,11 @@ function escapeRegExp(s: string): string {
 export class Redactor {
   private readonly values = new Set<string>();
 
-  /** Remembers a secret value (and its JSON-escaped form, as it travels on the wire) for scrubbing. */
+  /** Remembers a secret value (its JSON-escaped form, as it travels on the wire, and each line of a multi-line value) for scrubbing. */
   remember(value: string): void {
     if (value === '') return;
-    for (const form of new Set([value, JSON.stringify(value).slice(1, -1)])) {
+    const lines = value.includes('\n') ? value.split(/\r?\n/).map((l) => l.trim()).filter((l) => l.length >= VALUE_LINE) : [];
+    for (const form of new Set([value, JSON.stringify(value).slice(1, -1), ...lines])) {
       this.values.delete(form);
       this.values.add(form);
     }

@@ -164,9 +164,13 @@ export class ProviderSession implements PluginSession {
   }
 
   async batchGet(address: Address, keys: readonly string[]): Promise<Record<string, KeyOutcome<string | null>>> {
-    const results = await this.batchRead(address, keys);
-    for (const outcome of Object.values(results)) if (outcome.ok && outcome.value !== null) this.config.redactor.remember(outcome.value);
-    return results;
+    const out: Record<string, KeyOutcome<string | null>> = {};
+    // Each value is remembered as its answer is decoded, before the plugin's stderr from that request is logged.
+    await this.readChunks(address, this.partitionAllowed(keys, out), out, (value) => {
+      if (value !== null) this.config.redactor.remember(value);
+      return { ok: true, value };
+    });
+    return out;
   }
 
   async presence(address: Address, keys: readonly string[]): Promise<Record<string, KeyOutcome<boolean>>> {
@@ -214,12 +218,6 @@ export class ProviderSession implements PluginSession {
     const transport = this.transport;
     this.transport = undefined;
     return transport ? transport.close() : Promise.resolve();
-  }
-
-  private async batchRead(address: Address, keys: readonly string[]): Promise<Record<string, KeyOutcome<string | null>>> {
-    const out: Record<string, KeyOutcome<string | null>> = {};
-    await this.readChunks(address, this.partitionAllowed(keys, out), out, (value) => ({ ok: true, value }));
-    return out;
   }
 
   /**

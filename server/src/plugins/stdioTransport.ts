@@ -2,7 +2,10 @@
 // without a shell and without arguments; requests on stdin, one answer line
 // per request on stdout (at most 1 MiB), stderr kept only as a bounded,
 // redacted tail for the log. Ending a session closes stdin, then escalates to
-// SIGTERM and SIGKILL so no plugin outlives the host.
+// SIGTERM and SIGKILL so no plugin outlives the host. On POSIX a plugin leads
+// its own process group, so the signals also reach the processes it forked.
+import { closeSync, existsSync, openSync, readSync } from 'node:fs';
+import { StringDecoder } from 'node:string_decoder';
 import type { ResultPromise } from 'execa';
 import { LineDecoder, MAX_LINE_BYTES, encodeMessage } from './codec';
 import type { Redactor } from './redact';
@@ -13,6 +16,41 @@ import { ProviderError } from './types';
 const STDERR_TAIL_CHARS = 64 * 1024;
 const STDERR_LOG_CHARS = 64 * 1024;
 const STDERR_LINE_CHARS = 2000;
+/**
+ * How much of an unterminated stderr line is gathered before it is logged
+ * anyway. Far above STDERR_LINE_CHARS so a value cut by a chunk boundary is
+ * still whole when the line is scrubbed, before it is shortened.
+ */
+const STDERR_LINE_GATHER_CHARS = 64 * 1024;
+/**
+ * After the plugin exits, how long its stdout and stderr may take to reach end
+ * of file. Longer means a process it forked still holds a pipe open: the host
+ * stops waiting for it, or the exit would never be noticed.
+ */
+const PIPE_DRAIN_MS = 200;
+
+const GROUPS = process.platform !== 'win32';
+/** Process groups of plugins that may still be running, killed if the host exits first (execa's own clean-up skips detached processes). */
+const liveGroups = new Set<number>();
+let exitHookInstalled = false;
+
+function signalGroup(pid: number, signal: NodeJS.Signals): boolean {
+  try {
+    process.kill(-pid, signal);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function trackGroup(pid: number): void {
+  liveGroups.add(pid);
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.once('exit', () => {
+    for (const group of liveGroups) signalGroup(group, 'SIGKILL');
+  });
+}
 
 export interface StdioTransportOptions {
   file: string;
@@ -42,6 +80,27 @@ function spawnErrorCode(result: object): string {
   return typeof code === 'string' ? code : 'unknown error';
 }
 
+/**
+ * Whether the file is text that does not start with `#!`. The C library runs
+ * such a file through /bin/sh when exec refuses it, and the protocol spawns
+ * plugins directly, never through a shell. Binaries have NUL bytes early on.
+ */
+function isTextWithoutShebang(file: string): boolean {
+  let fd: number | undefined;
+  try {
+    fd = openSync(file, 'r');
+    const head = Buffer.alloc(512);
+    const length = readSync(fd, head, 0, head.length, 0);
+    const bytes = head.subarray(0, length);
+    return !(bytes[0] === 0x23 && bytes[1] === 0x21) && !bytes.includes(0);
+  } catch {
+    // Unreadable: spawning reports the real problem.
+    return false;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
 function oneLine(text: string, max: number): string {
   const flat = text.replace(/\s+/g, ' ').trim();
   return flat.length > max ? `${flat.slice(0, max)}…` : flat;
@@ -58,10 +117,26 @@ export class StdioTransport implements Transport {
   private stderrTail = '';
   private stderrLine = '';
   private stderrLogged = 0;
+  /** Whether the rest of an over-long stderr line (already logged) is being skipped. */
+  private stderrSkipping = false;
+  /**
+   * Stderr lines that arrived while a request was in flight. They are logged
+   * once its answer has been handled, so a value the plugin prints just
+   * before returning it is known to the redactor by then.
+   */
+  private stderrHeld: string[] = [];
+  private stderrFlushQueued = false;
+  private readonly stderrDecoder = new StringDecoder('utf8');
   private terminating: Promise<void> | undefined;
   private closing: Promise<void> | undefined;
 
   static async start(options: StdioTransportOptions): Promise<StdioTransport> {
+    if (GROUPS && isTextWithoutShebang(options.file)) {
+      throw new ProviderError(
+        'plugin_crashed',
+        `${options.label} could not be started: it is a script without a #! line, which would be run by /bin/sh instead of directly; add a #! line naming its interpreter`,
+      );
+    }
     // execa is ESM-only; a dynamic import keeps this module loadable from the CommonJS bundle and from tsx.
     const { execa } = await import('execa');
     const child = execa(options.file, [], {
@@ -74,7 +149,8 @@ export class StdioTransport implements Transport {
       stderr: 'pipe',
       buffer: false,
       reject: false,
-      cleanup: true,
+      cleanup: !GROUPS,
+      detached: GROUPS,
       windowsHide: true,
       forceKillAfterDelay: false,
     });
@@ -89,10 +165,41 @@ export class StdioTransport implements Transport {
     child.stderr?.on('data', (chunk: Buffer) => this.onStderr(chunk));
     // A write to a plugin that already died fails with EPIPE; its exit is what gets reported.
     child.stdin?.on('error', () => undefined);
-    this.ended = child.then(
+    if (GROUPS && child.pid !== undefined) trackGroup(child.pid);
+    const exitedWithPipesOpen = new Promise<void>((resolve) => {
+      child.once('exit', (code: number | null, signal: NodeJS.Signals | null) => {
+        void this.drainAfterExit().then(() => {
+          this.onExit(code ?? undefined, signal ?? undefined, undefined);
+          resolve();
+        });
+      });
+    });
+    const settled = child.then(
       (result) => this.onExit(result.exitCode, result.signal, result.failed && result.exitCode === undefined && !result.signal ? spawnErrorCode(result) : undefined),
       () => this.onExit(undefined, undefined, 'unknown'),
     );
+    this.ended = Promise.race([settled, exitedWithPipesOpen]);
+  }
+
+  /**
+   * Gives stdout and stderr a moment to deliver what the plugin wrote before
+   * exiting. If a process it forked still holds a pipe, that process is
+   * killed (it belongs to the plugin's group) and the pipes are let go.
+   */
+  private async drainAfterExit(): Promise<void> {
+    const open = [this.child.stdout, this.child.stderr].filter((s): s is NonNullable<typeof s> => s !== null && !s.readableEnded && !s.destroyed);
+    if (!open.length) return;
+    let timer: NodeJS.Timeout | undefined;
+    const drained = await Promise.race([
+      Promise.all(open.map((s) => new Promise<void>((resolve) => s.once('end', resolve)))).then(() => true),
+      new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(false), PIPE_DRAIN_MS);
+      }),
+    ]);
+    clearTimeout(timer);
+    if (drained) return;
+    if (GROUPS && this.child.pid !== undefined) signalGroup(this.child.pid, 'SIGKILL');
+    for (const s of open) s.destroy();
   }
 
   get pid(): number | undefined {
@@ -152,12 +259,17 @@ export class StdioTransport implements Transport {
   private terminate(): Promise<void> {
     this.terminating ??= (async () => {
       if (this.exited) return;
-      this.child.kill('SIGTERM');
+      this.signal('SIGTERM');
       if (await this.exitWithin(this.options.killGraceMs)) return;
-      this.child.kill('SIGKILL');
+      this.signal('SIGKILL');
       await this.ended;
     })();
     return this.terminating;
+  }
+
+  /** Signals the plugin and every process it forked into its group. */
+  private signal(signal: NodeJS.Signals): void {
+    if (!(GROUPS && this.child.pid !== undefined && signalGroup(this.child.pid, signal))) this.child.kill(signal);
   }
 
   private async exitWithin(ms: number): Promise<boolean> {
@@ -185,6 +297,7 @@ export class StdioTransport implements Transport {
     clearTimeout(pending.timer);
     this.reported = true;
     pending.reject(this.failure);
+    this.flushStderrSoon();
   }
 
   private onStdout(chunk: Buffer): void {
@@ -217,54 +330,81 @@ export class StdioTransport implements Transport {
       this.pending = undefined;
       clearTimeout(pending.timer);
       pending.resolve(parsed);
+      this.flushStderrSoon();
     }
   }
 
   private onStderr(chunk: Buffer): void {
-    const text = chunk.toString('utf8');
+    const text = this.stderrDecoder.write(chunk);
     this.stderrTail = (this.stderrTail + text).slice(-STDERR_TAIL_CHARS);
     const lines = (this.stderrLine + text).split('\n');
     this.stderrLine = lines.pop() ?? '';
-    if (this.stderrLine.length > STDERR_LINE_CHARS) {
-      lines.push(this.stderrLine);
+    for (const line of lines) {
+      if (this.stderrSkipping) {
+        this.stderrSkipping = false;
+        continue;
+      }
+      this.logStderr(line);
+    }
+    if (this.stderrLine.length > STDERR_LINE_GATHER_CHARS) {
+      if (!this.stderrSkipping) this.logStderr(this.stderrLine);
+      this.stderrSkipping = true;
       this.stderrLine = '';
     }
-    for (const line of lines) this.logStderr(line);
   }
 
+  /** Queues a raw stderr line for the log, within the per-session budget; it is scrubbed when it is written out. */
   private logStderr(line: string): void {
     if (line.trim() === '' || this.stderrLogged > STDERR_LOG_CHARS) return;
-    const shown = oneLine(line, STDERR_LINE_CHARS);
-    this.stderrLogged += shown.length;
-    this.options.log(
-      this.stderrLogged > STDERR_LOG_CHARS
-        ? `${this.options.label} stderr: (more output suppressed)`
-        : `${this.options.label} stderr: ${this.options.redactor.scrub(shown)}`,
-    );
+    this.stderrLogged += Math.min(line.length, STDERR_LINE_CHARS);
+    this.stderrHeld.push(this.stderrLogged > STDERR_LOG_CHARS ? '' : line);
+    if (!this.pending) this.flushStderrSoon();
+  }
+
+  /** Runs after the answer in hand has been handled, which is when its values have been remembered for scrubbing. */
+  private flushStderrSoon(): void {
+    if (this.stderrFlushQueued) return;
+    this.stderrFlushQueued = true;
+    setImmediate(() => {
+      this.stderrFlushQueued = false;
+      const held = this.stderrHeld;
+      this.stderrHeld = [];
+      for (const line of held) {
+        // Scrubbed before it is shortened, or a value cut off at the end would no longer match.
+        this.options.log(`${this.options.label} stderr: ${line === '' ? '(more output suppressed)' : oneLine(this.options.redactor.scrub(line), STDERR_LINE_CHARS)}`);
+      }
+    });
   }
 
   /** The last stderr line, redacted, as a hint in crash messages. */
   private lastWords(): string {
     const lines = `${this.stderrTail}`.split('\n').filter((l) => l.trim() !== '');
     const last = lines[lines.length - 1];
-    return last ? ` Its last stderr line: "${this.options.redactor.scrub(oneLine(last, 300))}".` : '';
+    return last ? ` Its last stderr line: "${oneLine(this.options.redactor.scrub(last), 300)}".` : '';
   }
 
   private onExit(code: number | undefined, signal: string | undefined, spawnError: string | undefined): void {
+    if (this.exited) return;
     this.exited = true;
-    if (this.stderrLine) this.logStderr(this.stderrLine);
+    if (this.child.pid !== undefined) liveGroups.delete(this.child.pid);
+    const rest = this.stderrLine + this.stderrDecoder.end();
+    if (rest && !this.stderrSkipping) this.logStderr(rest);
     this.stderrLine = '';
+    this.flushStderrSoon();
     if (this.failure) {
       this.rejectPending();
       return;
     }
     if (spawnError !== undefined) {
-      const missing = spawnError === 'ENOENT';
+      // ENOENT for a file that is there means the interpreter on its #! line is missing.
+      const missing = spawnError === 'ENOENT' && !existsSync(this.options.file);
       this.failure = new ProviderError(
         missing ? 'plugin_not_installed' : 'plugin_crashed',
         missing
           ? `${this.options.label} could not be started because the file is gone (ENOENT); reinstall it or fix ${this.options.settingsKey}.path`
-          : `${this.options.label} could not be started (${spawnError}); check that it is an executable file you may run`,
+          : spawnError === 'ENOENT'
+            ? `${this.options.label} could not be started (ENOENT): the interpreter named on its #! line was not found; install it or fix the plugin's first line`
+            : `${this.options.label} could not be started (${spawnError}); check that it is an executable file you may run (a script needs a #! line naming its interpreter)`,
       );
     } else if (this.closingOnPurpose) {
       this.settleAsClosed();
