@@ -206,6 +206,27 @@ test('a value the plugin prints to stderr just before returning it never reaches
   for (const line of a.logs) assert.ok(!line.includes(CANARY), `leaked: ${line}`);
 });
 
+test('a value read only to learn presence and printed to stderr meanwhile never reaches the log, and is not kept', async () => {
+  const a = audit({ store: { TOKEN: CANARY } });
+  try {
+    const viaGet = await a.host.session('audit://v?fault=stderr-value&caps=get', sessionOptions(null));
+    assert.deepEqual(await viaGet.presence(ADDRESS, ['TOKEN']), { TOKEN: { ok: true, value: true } });
+    const viaBatch = await a.host.session('audit://v?fault=stderr-value&on=batch_get&caps=get,batch_get', sessionOptions(null));
+    assert.deepEqual(await viaBatch.presence(ADDRESS, ['TOKEN']), { TOKEN: { ok: true, value: true } });
+    assert.deepEqual(
+      a.ops().filter((o) => o.op !== 'hello').map((o) => o.op),
+      ['get', 'batch_get'],
+    );
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  } finally {
+    await disposeAndCheck(a);
+  }
+  assert.equal(a.logs.filter((l) => l.includes('about to return')).length, 2, 'both stderr lines are logged');
+  for (const line of a.logs) assert.ok(!line.includes(CANARY), `leaked: ${line}`);
+  await new Promise((resolve) => setTimeout(resolve, 2100));
+  assert.equal(a.host.redact(`later: ${CANARY}`), `later: ${CANARY}`, 'a presence-only value is forgotten once its answer is done');
+});
+
 test('a crash message quoting the last stderr line never shows a fragment of a value', async () => {
   const value = `${CANARY}-${'z'.repeat(40)}`;
   const a = audit({ store: { TOKEN: value } });

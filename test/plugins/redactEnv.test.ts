@@ -20,6 +20,13 @@ test('URI passwords and credential query parameters are scrubbed', () => {
   assert.equal(scrubUriCredentials('op://v?token=abc&x=1&api_key=zzz'), 'op://v?token=‹redacted›&x=1&api_key=‹redacted›');
 });
 
+test('credentials a provider URI carries are scrubbed when echoed bare', () => {
+  const r = new Redactor();
+  r.rememberUriCredentials('acme://me:p%40ss-w0rd@vault/x?region=eu-west-1&token=tok%2Bvalue-123');
+  const out = r.scrub('login failed for me with p@ss-w0rd; token tok+value-123 rejected in eu-west-1');
+  assert.equal(out, 'login failed for me with ‹redacted›; token ‹redacted› rejected in eu-west-1', 'non-credential query values stay readable');
+});
+
 test('the plugin environment is an allow-list plus settings plus SECRETSPEC_*', () => {
   const env = pluginEnvironment({
     base: { PATH: '/bin', HOME: '/h', USER: 'u', LANG: 'C', LC_CTYPE: 'C', TMPDIR: '/t', XDG_DATA_HOME: '/x', AWS_SECRET_ACCESS_KEY: 'no', SECRETSPEC_FILE: 'inherited', ELECTRON_RUN_AS_NODE: '1' },

@@ -209,6 +209,7 @@ export class PluginHost {
 
   private createSession(uri: string, resolution: Resolution, setting: PluginSetting | undefined, configFile: string | null, context: Record<string, string>): ProviderSession {
     const label = labelFor(resolution);
+    this.redactor.rememberUriCredentials(uri);
     const log = (text: string): void => this.options.log?.(this.redactor.scrub(text));
     const env = pluginEnvironment({ base: this.env, uri, configFile, extra: setting?.env ?? {}, platform: this.platform });
     const startTransport = (): Promise<Transport> => {

@@ -18,12 +18,25 @@ export function scrubUriCredentials(text: string): string {
   return text.replace(URI_USERINFO, (_m, scheme: string, user: string) => `${scheme}${user}:${MASK}@`).replace(URI_CREDENTIAL_QUERY, `$1${MASK}`);
 }
 
+function decodeOrSelf(text: string): string {
+  try {
+    return decodeURIComponent(text.replace(/\+/g, ' '));
+  } catch {
+    return text;
+  }
+}
+
 function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
+/** How long a value read only to learn presence stays scrubbable: long enough for the stderr its plugin wrote while answering. */
+const BRIEF_MS = 2000;
+
 export class Redactor {
   private readonly values = new Set<string>();
+  /** Values that must not be kept, with how many pending expiries hold each. */
+  private readonly brief = new Map<string, number>();
 
   /** Remembers a secret value (its JSON-escaped form, as it travels on the wire, and each line of a multi-line value) for scrubbing. */
   remember(value: string): void {
@@ -39,10 +52,40 @@ export class Redactor {
     }
   }
 
+  /**
+   * Remembers the credentials a provider URI carries (a userinfo password,
+   * credential-named query values), so a plugin that echoes one bare in an
+   * error message or on stderr is scrubbed too, not only the URI form.
+   */
+  rememberUriCredentials(uri: string): void {
+    for (const m of uri.matchAll(URI_USERINFO)) this.remember(decodeOrSelf(m[3]!));
+    for (const m of uri.matchAll(URI_CREDENTIAL_QUERY)) {
+      const value = m[0].slice(m[1]!.length);
+      if (value !== '') this.remember(decodeOrSelf(value));
+    }
+  }
+
+  /**
+   * A value read only to learn presence is not remembered, but the plugin may
+   * have printed it to stderr while answering: it is scrubbable for a moment
+   * (held lines are written out after the answer), then forgotten.
+   */
+  rememberBriefly(value: string): void {
+    if (value === '') return;
+    for (const form of new Set([value, JSON.stringify(value).slice(1, -1)])) {
+      this.brief.set(form, (this.brief.get(form) ?? 0) + 1);
+      setTimeout(() => {
+        const left = (this.brief.get(form) ?? 1) - 1;
+        if (left > 0) this.brief.set(form, left);
+        else this.brief.delete(form);
+      }, BRIEF_MS).unref();
+    }
+  }
+
   scrub(text: string): string {
     let out = scrubUriCredentials(text);
     // Longest first, so a value that contains another is masked whole.
-    const values = [...this.values].sort((a, b) => b.length - a.length);
+    const values = [...new Set([...this.values, ...this.brief.keys()])].sort((a, b) => b.length - a.length);
     for (const v of values) {
       if (v.length >= SHORT_VALUE) out = out.split(v).join(MASK);
       else out = out.replace(new RegExp(`(?<![A-Za-z0-9_])${escapeRegExp(v)}(?![A-Za-z0-9_])`, 'g'), MASK);

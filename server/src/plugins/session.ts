@@ -184,8 +184,11 @@ export class ProviderSession implements PluginSession {
       stop = asProviderError(error);
     }
     if (!stop && !this.can('exists') && this.can('batch_get')) {
-      // A value read to learn presence is dropped here and never remembered, logged or returned.
-      await this.readChunks(address, wanted, out, presenceOf);
+      // A value read to learn presence is dropped here: never kept, logged or returned, only briefly scrubbable.
+      await this.readChunks(address, wanted, out, (value) => {
+        if (value !== null) this.config.redactor.rememberBriefly(value);
+        return presenceOf(value);
+      });
       return out;
     }
     if (!stop && !this.can('exists') && !this.can('get')) {
@@ -200,9 +203,13 @@ export class ProviderSession implements PluginSession {
         continue;
       }
       try {
-        const present = this.can('exists')
-          ? await this.run({ op: 'exists', ...address, key })
-          : (await this.run({ op: 'get', ...address, key })) !== null;
+        let present: boolean;
+        if (this.can('exists')) present = await this.run({ op: 'exists', ...address, key });
+        else {
+          const value = await this.run({ op: 'get', ...address, key });
+          if (value !== null) this.config.redactor.rememberBriefly(value);
+          present = value !== null;
+        }
         out[key] = present ? PRESENT : ABSENT;
       } catch (error) {
         const failure = asProviderError(error);
