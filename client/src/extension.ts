@@ -42,7 +42,7 @@ export function activate(context: vscode.ExtensionContext): SecretSpecTestApi | 
   let testUi: Ui | undefined;
   const ctx: CommandContext = { server, store: presence, output, redactor, ui: () => testUi ?? vscodeUi };
   const tree = new PresenceTreeProvider(presence, (uri, profile, name) =>
-    server.request<WriteTargetResult>(WriteTargetRequest, { textDocument: { uri: uri.toString() }, profile, name } satisfies WriteTargetParams),
+    server.request<WriteTargetResult>(WriteTargetRequest, { textDocument: { uri: uri.toString() }, profile, name, withDeletable: true } satisfies WriteTargetParams),
   );
   const view = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: tree, showCollapseAll: true });
   const guarded = (name: string, fn: (arg?: unknown) => Thenable<unknown>) =>

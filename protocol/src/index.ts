@@ -99,6 +99,12 @@ export interface WriteTargetParams {
   textDocument: TextDocumentRef;
   profile: string;
   name: string;
+  /**
+   * Also say whether `secretspec/delete` would be accepted (`deletable` in the
+   * result). An addition to lsp-extensions.md: without it the result has
+   * exactly the documented shape.
+   */
+  withDeletable?: boolean;
 }
 export interface WriteTargetResult {
   provider: string;
@@ -108,8 +114,8 @@ export interface WriteTargetResult {
   /**
    * Whether `secretspec/delete` would be accepted for this secret: none of
    * `set`'s refusals applies (composed, `extract`, read-only store, untrusted
-   * workspace) and the provider advertises `delete`. Absent from older
-   * servers; the client treats absent as "do not offer Delete".
+   * workspace) and the provider advertises `delete`. Only when asked with
+   * `withDeletable`; the client treats absent as "do not offer Delete".
    */
   deletable?: boolean;
 }

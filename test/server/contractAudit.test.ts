@@ -357,7 +357,7 @@ describe('check semantics (§B.3, §C.2, §C.3, §A.8)', () => {
 
   test('writes honour the same native address a check reads', async () => {
     const target = await client.request<WriteTargetResult>('secretspec/writeTarget', { textDocument: { uri }, profile: 'default', name: 'TEMPLATED' });
-    assert.deepEqual(target, { provider: 'dotenv:.env', target: `dotenv file ${join(dir, '.env')}, key default_TEMPLATED`, writable: true, deletable: true });
+    assert.deepEqual(target, { provider: 'dotenv:.env', target: `dotenv file ${join(dir, '.env')}, key default_TEMPLATED`, writable: true });
     await client.request('secretspec/set', { textDocument: { uri }, profile: 'default', name: 'RENAMED', value: `${CANARY}-new` });
     const values = dotenvValues(join(dir, '.env'));
     assert.equal(values.ACTUAL_NAME, `${CANARY}-new`);
@@ -426,7 +426,7 @@ describe('writes: writeTarget, set and import (§D)', () => {
       ['READS_ONLY', 'capability_required'],
     ] as const) {
       const t = await target(name);
-      assert.deepEqual(Object.keys(t).filter((k) => !['provider', 'target', 'writable', 'reason', 'deletable'].includes(k)), []);
+      assert.deepEqual(Object.keys(t).filter((k) => !['provider', 'target', 'writable', 'reason'].includes(k)), []);
       assert.equal(t.writable, false, name);
       assert.ok((t.reason ?? '').length > 0, `${name} says why`);
       assert.equal(typeof t.provider, 'string');

@@ -70,7 +70,7 @@ describe('secretspec/delete in a trusted workspace', () => {
 
   test('writeTarget says whether Delete may be offered', async () => {
     const { uri } = workspace({ 'secretspec.toml': MANIFEST, '.env': ENV });
-    const ask = (name: string) => client.request<WriteTargetResult>('secretspec/writeTarget', { textDocument: { uri }, profile: 'default', name });
+    const ask = (name: string) => client.request<WriteTargetResult>('secretspec/writeTarget', { textDocument: { uri }, profile: 'default', name, withDeletable: true });
     assert.equal((await ask('API_KEY')).deletable, true);
     assert.equal((await ask('IN_MEMORY')).deletable, true);
     assert.equal((await ask('NO_DELETE')).deletable, false, 'the plugin does not advertise delete');
@@ -171,7 +171,7 @@ describe('secretspec/delete in an untrusted workspace', () => {
     const refused = await rejection(client.request('secretspec/delete', { textDocument: { uri }, profile: 'default', name: 'API_KEY' }));
     assert.equal(refused.data?.kind, 'untrusted_workspace');
     assert.equal(readFileSync(join(dir, '.env'), 'utf8'), ENV);
-    const target = await client.request<WriteTargetResult>('secretspec/writeTarget', { textDocument: { uri }, profile: 'default', name: 'API_KEY' });
+    const target = await client.request<WriteTargetResult>('secretspec/writeTarget', { textDocument: { uri }, profile: 'default', name: 'API_KEY', withDeletable: true });
     assert.equal(target.deletable, false);
     assert.equal(client.traffic.join('').includes(CANARY), false);
   });

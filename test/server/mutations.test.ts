@@ -59,7 +59,9 @@ describe('mutation requests', () => {
 
   test('writeTarget names the primary and its native target, or says why it is not writable', async () => {
     const { dir, uri } = workspace({ 'secretspec.toml': MANIFEST });
-    const ask = (name: string) => client.request<WriteTargetResult>('secretspec/writeTarget', { textDocument: { uri }, profile: 'default', name });
+    const ask = (name: string) => client.request<WriteTargetResult>('secretspec/writeTarget', { textDocument: { uri }, profile: 'default', name, withDeletable: true });
+    const plain = await client.request<WriteTargetResult>('secretspec/writeTarget', { textDocument: { uri }, profile: 'default', name: 'API_KEY' });
+    assert.deepEqual(plain, { provider: 'dotenv:.env', target: `dotenv file ${join(dir, '.env')}, key API_KEY`, writable: true }, 'exactly the documented shape unless deletable is asked for');
     assert.deepEqual(await ask('API_KEY'), { provider: 'dotenv:.env', target: `dotenv file ${join(dir, '.env')}, key API_KEY`, writable: true, deletable: true });
     assert.deepEqual(await ask('STORED'), { provider: 'file:./store', target: `file ${join(dir, 'store', 'shop', 'default', 'STORED')}`, writable: true, deletable: true });
     const env = await ask('FROM_ENV');
@@ -107,7 +109,7 @@ OTHER = { description = "Cached too", providers = ["route"] }
     const cache = `TOKEN='${envelope}'\nOTHER=${CANARY}-foreign\n`;
     const { dir, uri } = workspace({ 'secretspec.toml': manifest, '.env.cache': cache });
     const target = await client.request<WriteTargetResult>('secretspec/writeTarget', { textDocument: { uri }, profile: 'default', name: 'TOKEN' });
-    assert.deepEqual(target, { provider: 'dotenv:.env.src', target: `dotenv file ${join(dir, '.env.src')}, key TOKEN`, writable: true, deletable: true });
+    assert.deepEqual(target, { provider: 'dotenv:.env.src', target: `dotenv file ${join(dir, '.env.src')}, key TOKEN`, writable: true });
     await client.request('secretspec/set', { textDocument: { uri }, profile: 'default', name: 'TOKEN', value: `${CANARY}-fresh` });
     await client.request('secretspec/set', { textDocument: { uri }, profile: 'default', name: 'OTHER', value: `${CANARY}-other` });
     assert.deepEqual(dotenvValues(join(dir, '.env.src')), { TOKEN: `${CANARY}-fresh`, OTHER: `${CANARY}-other` });
@@ -219,7 +221,7 @@ describe('mutation requests in an untrusted workspace', () => {
     assert.equal(target.writable, false);
     assert.equal(target.provider, 'dotenv:.env');
     assert.match(target.reason ?? '', /not trusted/);
-    assert.equal(target.deletable, false);
+    assert.equal(target.deletable, undefined, "not asked for");
     const kinds = await Promise.all([
       rejection(client.request('secretspec/set', { textDocument: { uri }, profile: 'default', name: 'API_KEY', value: CANARY })),
       rejection(client.request('secretspec/import', { textDocument: { uri }, profile: 'default', from: 'dotenv:.env.legacy' })),

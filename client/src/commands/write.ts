@@ -19,7 +19,7 @@ export async function resolveWriteIntent(ctx: CommandContext, title: string, ver
   if (!target) return undefined;
   const textDocument = { uri: target.uri.toString() };
   try {
-    const where = await ctx.server.request<WriteTargetResult>(WriteTargetRequest, { textDocument, profile: target.profile, name: target.name } satisfies WriteTargetParams);
+    const where = await ctx.server.request<WriteTargetResult>(WriteTargetRequest, { textDocument, profile: target.profile, name: target.name, withDeletable: true } satisfies WriteTargetParams);
     return { target, textDocument, where };
   } catch (err) {
     void vscode.window.showErrorMessage(`Cannot ${verb} ${target.name}: ${errorText(err)}`);

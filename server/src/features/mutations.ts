@@ -148,14 +148,20 @@ class Mutations {
     const loaded = await this.load(uri);
     const plan = this.plan(loaded, profile, name);
     const shown = { provider: plan.route?.primary.display ?? '', target: plan.target ?? '' };
-    if (plan.problem) return { ...shown, writable: false, reason: plan.problem.message, deletable: false };
-    if (!this.trusted) return { ...shown, writable: false, reason: `This workspace is not trusted: ${UNTRUSTED}`, deletable: false };
+    const answer = (writable: boolean, reason: string | undefined, deletable: boolean): WriteTargetResult => ({
+      ...shown,
+      writable,
+      ...(reason !== undefined ? { reason } : {}),
+      ...(params.withDeletable === true ? { deletable } : {}),
+    });
+    if (plan.problem) return answer(false, plan.problem.message, false);
+    if (!this.trusted) return answer(false, `This workspace is not trusted: ${UNTRUSTED}`, false);
     try {
       const session = await this.session(plan.route!.primary, loaded, name);
-      if (!session.can('set')) return { ...shown, writable: false, reason: cannotSet(session).message, deletable: session.can('delete') };
-      return { ...shown, writable: true, deletable: session.can('delete') };
+      if (!session.can('set')) return answer(false, cannotSet(session).message, session.can('delete'));
+      return answer(true, undefined, session.can('delete'));
     } catch (error) {
-      return { ...shown, writable: false, reason: asProviderError(error).message, deletable: false };
+      return answer(false, asProviderError(error).message, false);
     }
   }
 
