@@ -7,17 +7,7 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import type { PluginSession } from '../../server/src/plugins/host';
 import { ProviderError } from '../../server/src/plugins/types';
-import { ADDRESS, harness, isAlive, sessionOptions, tempDir } from './harness';
-
-async function failure(promise: Promise<unknown>): Promise<ProviderError> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(error instanceof ProviderError, `expected a ProviderError, got ${String(error)}`);
-    return error;
-  }
-  return assert.fail('expected the request to fail');
-}
+import { ADDRESS, harness, isAlive, providerFailure, sessionOptions, tempDir } from './harness';
 
 function assertFailure(error: ProviderError, kind: string, ...mentions: string[]): void {
   assert.equal(error.kind, kind, error.message);
@@ -62,10 +52,10 @@ test('every plugin fault yields its kind, spares other sessions, and recovers wi
           if ('error' in first) assertFailure(first.error as ProviderError, c.kind, ...c.mentions);
           else {
             assert.equal(first.value, null);
-            assertFailure(await failure(s.exists(ADDRESS, 'A')), c.kind, ...c.mentions);
+            assertFailure(await providerFailure(s.exists(ADDRESS, 'A')), c.kind, ...c.mentions);
           }
         } else {
-          assertFailure(await failure(s.get(ADDRESS, 'A')), c.kind, ...c.mentions);
+          assertFailure(await providerFailure(s.get(ADDRESS, 'A')), c.kind, ...c.mentions);
         }
         assert.equal(await healthy.get(ADDRESS, 'KEEP'), 'kept', 'another session is unaffected');
         if (c.query !== 'fault=early-exit') {
@@ -85,11 +75,11 @@ test('every plugin fault yields its kind, spares other sessions, and recovers wi
 test('hello faults: hang, unsupported_version, a newer protocol, an invalid answer', async () => {
   const h = harness({ breaker: { threshold: 1000 }, timeouts: { helloMs: 800, requestMs: 1000, batchGetMs: 1000, shutdownGraceMs: 300, killGraceMs: 300 } });
   try {
-    assertFailure(await failure(h.host.session('memory://v?fault=hello-hang', sessionOptions(null))), 'timeout', 'did not answer hello');
-    assertFailure(await failure(h.host.session('memory://v?fault=unsupported_version', sessionOptions(null))), 'unsupported_version', 'only version 7', 'update');
-    assertFailure(await failure(h.host.session('memory://v?fault=version2', sessionOptions(null))), 'unsupported_version', 'protocol version 2');
-    assertFailure(await failure(h.host.session('memory://v?fault=garbage&on=hello', sessionOptions(null))), 'invalid_response', 'answered hello');
-    assertFailure(await failure(h.host.session('memory://v?fault=crash&on=hello', sessionOptions(null))), 'plugin_crashed', 'while answering hello');
+    assertFailure(await providerFailure(h.host.session('memory://v?fault=hello-hang', sessionOptions(null))), 'timeout', 'did not answer hello');
+    assertFailure(await providerFailure(h.host.session('memory://v?fault=unsupported_version', sessionOptions(null))), 'unsupported_version', 'only version 7', 'update');
+    assertFailure(await providerFailure(h.host.session('memory://v?fault=version2', sessionOptions(null))), 'unsupported_version', 'protocol version 2');
+    assertFailure(await providerFailure(h.host.session('memory://v?fault=garbage&on=hello', sessionOptions(null))), 'invalid_response', 'answered hello');
+    assertFailure(await providerFailure(h.host.session('memory://v?fault=crash&on=hello', sessionOptions(null))), 'plugin_crashed', 'while answering hello');
   } finally {
     await h.host.dispose();
   }
@@ -109,7 +99,7 @@ test('error answers map to host kinds with advice; unknown kinds become internal
     ];
     for (const [answered, kind, advice] of cases) {
       const s = await h.host.session(`memory://v?fault=error&kind=${answered}&message=backend+says+no`, sessionOptions(null));
-      assertFailure(await failure(s.get(ADDRESS, 'A')), kind, advice, 'backend says no');
+      assertFailure(await providerFailure(s.get(ADDRESS, 'A')), kind, advice, 'backend says no');
     }
   } finally {
     await h.host.dispose();
@@ -127,15 +117,15 @@ test('rate_limited and unavailable reads are retried with backoff; mutations nev
     assert.equal(h.logs.filter((l) => l.includes('retrying')).length, 2);
 
     const down = await h.host.session('memory://v?fault=rate_limited&times=9&kind=unavailable', sessionOptions(null));
-    assertFailure(await failure(down.get(ADDRESS, 'A')), 'unavailable', 'network');
+    assertFailure(await providerFailure(down.get(ADDRESS, 'A')), 'unavailable', 'network');
     assert.equal(sent('get'), 6, 'gives up after 3 attempts');
 
     const throttledWrite = await h.host.session('memory://v?fault=rate_limited&times=1&on=set', sessionOptions(null));
-    assertFailure(await failure(throttledWrite.set(ADDRESS, 'A', 'value')), 'rate_limited');
+    assertFailure(await providerFailure(throttledWrite.set(ADDRESS, 'A', 'value')), 'rate_limited');
     assert.equal(sent('set'), 1, 'a failed mutation is not replayed');
 
     const crashingWrite = await h.host.session('memory://v?fault=crash&on=set', sessionOptions(null));
-    assertFailure(await failure(crashingWrite.set(ADDRESS, 'A', 'value')), 'plugin_crashed', 'while answering set');
+    assertFailure(await providerFailure(crashingWrite.set(ADDRESS, 'A', 'value')), 'plugin_crashed', 'while answering set');
     assert.equal(await crashingWrite.exists(ADDRESS, 'A'), false);
     assert.equal(sent('set'), 2, 'the crashed set was not sent again to the fresh session');
   } finally {
@@ -148,10 +138,10 @@ test('the circuit opens after 5 consecutive failures of one plugin and half-open
   const h = harness({ breaker: { now: () => now } });
   try {
     const s = await h.host.session('memory://v?fault=crash&on=any', sessionOptions(null));
-    for (let i = 0; i < 5; i++) assertFailure(await failure(s.exists(ADDRESS, 'A')), 'plugin_crashed');
+    for (let i = 0; i < 5; i++) assertFailure(await providerFailure(s.exists(ADDRESS, 'A')), 'plugin_crashed');
     const spawned = h.pids().length;
-    assertFailure(await failure(s.exists(ADDRESS, 'A')), 'circuit_open', '5 times in a row', '30 s', 'exited with code 3');
-    assertFailure(await failure(h.host.session('memory://other', sessionOptions(null))), 'circuit_open');
+    assertFailure(await providerFailure(s.exists(ADDRESS, 'A')), 'circuit_open', '5 times in a row', '30 s', 'exited with code 3');
+    assertFailure(await providerFailure(h.host.session('memory://other', sessionOptions(null))), 'circuit_open');
     assert.equal(h.pids().length, spawned, 'no new process while the circuit is open');
     const sink = await h.host.session('sink://x', sessionOptions(null));
     assert.equal(await sink.exists(ADDRESS, 'A'), false, 'other plugins are not affected');

@@ -4,7 +4,9 @@
 import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import assert from 'node:assert/strict';
 import { PluginHost, type PluginHostOptions } from '../../server/src/plugins/host';
+import { ProviderError } from '../../server/src/plugins/types';
 
 export const FIXTURES = path.join(__dirname, '..', 'fixtures', 'plugins');
 export const ADDRESS = { project: 'app', profile: 'default' };
@@ -65,3 +67,14 @@ export function isAlive(pid: number): boolean {
 }
 
 export const sessionOptions = (configFile: string | null) => ({ configFile, project: 'app', command: 'check' });
+
+/** The ProviderError a call failed with; fails the test when it succeeded or threw anything else. */
+export async function providerFailure(promise: Promise<unknown>): Promise<ProviderError> {
+  try {
+    await promise;
+  } catch (error) {
+    assert.ok(error instanceof ProviderError, `expected a ProviderError, got ${String(error)}`);
+    return error;
+  }
+  return assert.fail('expected the request to fail');
+}

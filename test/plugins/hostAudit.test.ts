@@ -10,7 +10,7 @@ import { test } from 'node:test';
 import { MAX_LINE_BYTES } from '../../server/src/plugins/codec';
 import { PluginHost, type PluginHostOptions } from '../../server/src/plugins/host';
 import { ProviderError } from '../../server/src/plugins/types';
-import { ADDRESS, fixture, isAlive, sessionOptions, tempDir } from './harness';
+import { ADDRESS, fixture, isAlive, providerFailure, sessionOptions, tempDir } from './harness';
 
 const AUDIT = path.join(__dirname, '..', 'fixtures', 'plugins-audit', 'secretspec-provider-audit');
 const CANARY = 'audit-canary-91c7e2-never-shown';
@@ -53,18 +53,8 @@ function audit(options: { store?: Record<string, string>; setting?: Record<strin
   };
 }
 
-async function failure(promise: Promise<unknown>): Promise<ProviderError> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(error instanceof ProviderError, `expected a ProviderError, got ${String(error)}`);
-    return error;
-  }
-  return assert.fail('expected a failure');
-}
-
 async function fails(promise: Promise<unknown>, kind: string, ...mentions: string[]): Promise<ProviderError> {
-  const error = await failure(promise);
+  const error = await providerFailure(promise);
   assert.equal(error.kind, kind, error.message);
   for (const m of mentions) assert.ok(error.message.includes(m), `"${error.message}" should mention "${m}"`);
   return error;
