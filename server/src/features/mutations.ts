@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ErrorCodes, LSPErrorCodes, ResponseError } from 'vscode-languageserver/node';
+import { ResponseError } from 'vscode-languageserver/node';
 import {
   DeleteRequest,
   DidChangePresenceNotification,
@@ -49,44 +49,23 @@ import type { PluginSession } from '../plugins/host';
 import { asProviderError } from '../plugins/session';
 import { ProviderError, type Address } from '../plugins/types';
 import type { ServerContext } from '../server';
-import { isManifest, type PresenceService } from './presence';
+import type { PresenceService } from './presence';
+import { documentUri, isManifest, optionalBoolean, requestFailure, requireString } from './requestParams';
 
 const UNTRUSTED = 'provider plugins run only in a trusted workspace; trust this folder to write, delete, import or reflect secrets';
 
 // SecretSpec's cache envelope marker (cache.rs): only an entry that carries it was written by SecretSpec and may be dropped.
 const CACHE_ENVELOPE_MARKER = 'secretspec-cache-v2:';
 
-function failure(kind: ErrorKind, message: string): ResponseError<{ kind: ErrorKind }> {
-  return new ResponseError(kind === 'invalid_request' ? ErrorCodes.InvalidParams : LSPErrorCodes.RequestFailed, message, { kind });
-}
-
 function fromProblem(problem: Problem): ResponseError<{ kind: ErrorKind }> {
-  return failure(problem.kind, problem.message);
+  return requestFailure(problem.kind, problem.message);
 }
 
 /** Any failure as a ResponseError; an unexpected one is described by its type only, since its text could echo input. */
 function asResponseError(error: unknown): ResponseError<unknown> {
   if (error instanceof ResponseError) return error;
   const e = asProviderError(error);
-  return failure(e.kind, e.message);
-}
-
-function requireString(value: unknown, field: string, options: { nonEmpty?: boolean } = {}): string {
-  if (typeof value !== 'string') throw failure('invalid_request', `'${field}' must be a string`);
-  if (options.nonEmpty && value === '') throw failure('invalid_request', `'${field}' must not be empty`);
-  return value;
-}
-
-function optionalBoolean(value: unknown, field: string): boolean {
-  if (value === undefined || value === null) return false;
-  if (typeof value !== 'boolean') throw failure('invalid_request', `'${field}' must be a boolean`);
-  return value;
-}
-
-function documentUri(params: { textDocument?: unknown } | undefined): string {
-  const doc = params?.textDocument;
-  if (typeof doc !== 'object' || doc === null) throw failure('invalid_request', "'textDocument' must be { uri }");
-  return requireString((doc as { uri?: unknown }).uri, 'textDocument.uri', { nonEmpty: true });
+  return requestFailure(e.kind, e.message);
 }
 
 interface LoadedManifest {
@@ -114,16 +93,16 @@ class Mutations {
   }
 
   private requireTrust(): void {
-    if (!this.trusted) throw failure('untrusted_workspace', `This workspace is not trusted: ${UNTRUSTED}`);
+    if (!this.trusted) throw requestFailure('untrusted_workspace', `This workspace is not trusted: ${UNTRUSTED}`);
   }
 
   private async load(uri: string): Promise<LoadedManifest> {
     await this.presence.settingsReady();
     const analysis = isManifest(uri) ? await this.ctx.analysisFor(uri) : undefined;
-    if (!analysis) throw failure('invalid_request', `${uri} is not an open secretspec.toml`);
+    if (!analysis) throw requestFailure('invalid_request', `${uri} is not an open secretspec.toml`);
     const manifest = analysis.load.merged;
     const profiles = analysis.validation.profiles;
-    if (!manifest || !profiles) throw failure('invalid_request', 'the manifest does not parse; fix its syntax errors first');
+    if (!manifest || !profiles) throw requestFailure('invalid_request', 'the manifest does not parse; fix its syntax errors first');
     const configFile = uri.startsWith('file:') ? fileURLToPath(uri) : null;
     const baseDir = configFile ? path.dirname(configFile) : process.cwd();
     return { uri, manifest, profiles, project: manifest.project.name?.value ?? '', configFile, base: { configFile, baseDir, ...this.home() } };
@@ -171,7 +150,7 @@ class Mutations {
     const profile = requireString(params.profile, 'profile', { nonEmpty: true });
     const name = requireString(params.name, 'name', { nonEmpty: true });
     const value = requireString(params.value, 'value');
-    if (value === '') throw failure('invalid_request', 'Secret value cannot be empty');
+    if (value === '') throw requestFailure('invalid_request', 'Secret value cannot be empty');
     const loaded = await this.load(uri);
     const plan = this.plan(loaded, profile, name);
     if (plan.problem) throw fromProblem(plan.problem);
@@ -233,7 +212,7 @@ class Mutations {
     const sourceSession = await this.session(source, loaded, 'import');
     requireReads(sourceSession, 'the import source');
     if (deleteSource && !sourceSession.can('delete')) {
-      throw failure('capability_required', `provider '${source.display}' does not support deleting secrets and cannot be used with import --delete-source`);
+      throw requestFailure('capability_required', `provider '${source.display}' does not support deleting secrets and cannot be used with import --delete-source`);
     }
 
     // Values are held only in these maps, for the duration of this request.
@@ -288,7 +267,7 @@ class Mutations {
           for (const e of deletable) {
             const stored = await destinations.get(e.name)!.session.get(address, e.key);
             if (stored !== sourceValues.get(e.name)) {
-              throw failure('internal', `destination verification failed for '${e.name}'; the source value was retained`);
+              throw requestFailure('internal', `destination verification failed for '${e.name}'; the source value was retained`);
             }
           }
           const deleted = new Set<string>();
@@ -320,14 +299,14 @@ class Mutations {
     const project = requireString(params.project, 'project');
     if (params.profile !== undefined) requireString(params.profile, 'profile');
     const directory = requireString(params.directory, 'directory', { nonEmpty: true });
-    if (!path.isAbsolute(directory)) throw failure('invalid_request', `'directory' must be an absolute path, got '${directory}'`);
+    if (!path.isAbsolute(directory)) throw requestFailure('invalid_request', `'directory' must be an absolute path, got '${directory}'`);
     const resolved = reflectSource(from);
     if (isProblem(resolved)) throw fromProblem(resolved);
     const manifestPath = path.join(directory, 'secretspec.toml');
     const configFile = existsSync(manifestPath) ? manifestPath : null;
     const source = configFile ? resolved : anchorRelativePath(resolved, directory, this.home().home);
     const session = await this.session(source, { configFile, project }, 'reflect');
-    if (!session.can('reflect')) throw failure('capability_required', `Provider '${resolved.display}' does not support reflection (${session.label} advertises ${session.capabilities.join(', ') || 'nothing'})`);
+    if (!session.can('reflect')) throw requestFailure('capability_required', `Provider '${resolved.display}' does not support reflection (${session.label} advertises ${session.capabilities.join(', ') || 'nothing'})`);
     return { secrets: reflectedDeclarations(await session.reflect(project)) };
   }
 
@@ -357,16 +336,16 @@ class Mutations {
 }
 
 function cannotSet(session: PluginSession): ResponseError<{ kind: ErrorKind }> {
-  return failure('capability_required', `${session.label} does not offer set; it advertises only ${session.capabilities.join(', ') || 'nothing'}, so values cannot be written through it`);
+  return requestFailure('capability_required', `${session.label} does not offer set; it advertises only ${session.capabilities.join(', ') || 'nothing'}, so values cannot be written through it`);
 }
 
 function cannotDelete(session: PluginSession): ResponseError<{ kind: ErrorKind }> {
-  return failure('capability_required', `${session.label} does not offer delete; it advertises only ${session.capabilities.join(', ') || 'nothing'}, so values cannot be removed through it`);
+  return requestFailure('capability_required', `${session.label} does not offer delete; it advertises only ${session.capabilities.join(', ') || 'nothing'}, so values cannot be removed through it`);
 }
 
 function requireReads(session: PluginSession, role: string): void {
   if (!session.can('get') && !session.can('batch_get')) {
-    throw failure('capability_required', `${session.label} cannot read values (it advertises only ${session.capabilities.join(', ') || 'nothing'}), so it cannot be ${role}`);
+    throw requestFailure('capability_required', `${session.label} cannot read values (it advertises only ${session.capabilities.join(', ') || 'nothing'}), so it cannot be ${role}`);
   }
 }
 

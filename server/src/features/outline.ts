@@ -3,14 +3,13 @@
 // the server's own analysis so the client never parses a manifest. Pure
 // over an Analysis; registration is the thin edge at the bottom.
 import { pathToFileURL } from 'node:url';
-import { ErrorCodes, ResponseError } from 'vscode-languageserver/node';
-import { OutlineRequest, type ErrorKind, type OutlineParams, type OutlineResult, type OutlineSecret } from '../../../protocol/src';
+import { OutlineRequest, type OutlineParams, type OutlineResult, type OutlineSecret } from '../../../protocol/src';
 import type { EffectiveProfile, EffectiveSecret } from '../manifest/effective';
 import type { SourceMap, Span } from '../manifest/locate';
 import type { MergedManifest, Origin } from '../manifest/model';
 import { redactSpec } from '../manifest/providers/specs';
 import type { ServerContext } from '../server';
-import { isManifest } from './presence';
+import { documentUri, isManifest, requestFailure } from './requestParams';
 import { anchorSpan, toRange, type Analysis } from './diagnostics';
 
 type Declaration = OutlineSecret['declaration'];
@@ -82,18 +81,13 @@ export function outline(analysis: Analysis, uri: string): OutlineResult | undefi
   };
 }
 
-function failure(message: string): ResponseError<{ kind: ErrorKind }> {
-  return new ResponseError(ErrorCodes.InvalidParams, message, { kind: 'invalid_request' });
-}
-
 export function registerOutline(ctx: ServerContext): void {
   ctx.connection.onRequest(OutlineRequest, async (params: OutlineParams | undefined): Promise<OutlineResult> => {
-    const uri = params?.textDocument?.uri;
-    if (typeof uri !== 'string' || uri === '') throw failure("'textDocument' must be { uri }");
+    const uri = documentUri(params);
     const analysis = isManifest(uri) ? await ctx.analysisFor(uri) : undefined;
-    if (!analysis) throw failure(`${uri} is not an open secretspec.toml`);
+    if (!analysis) throw requestFailure('invalid_request', `${uri} is not an open secretspec.toml`);
     const result = outline(analysis, uri);
-    if (!result) throw failure('the manifest does not parse; fix its syntax errors first');
+    if (!result) throw requestFailure('invalid_request', 'the manifest does not parse; fix its syntax errors first');
     return result;
   });
 }

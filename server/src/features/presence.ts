@@ -3,16 +3,16 @@
 // gets one Warning on its declaration listing the profiles it is missing in.
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DiagnosticSeverity, ErrorCodes, LSPErrorCodes, ResponseError, type Diagnostic } from 'vscode-languageserver/node';
-import { CheckRequest, DidChangePresenceNotification, type CheckParams, type CheckResult, type ErrorKind } from '../../../protocol/src';
+import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver/node';
+import { CheckRequest, DidChangePresenceNotification, type CheckParams, type CheckResult } from '../../../protocol/src';
 import { runCheck, type PresenceProbe } from '../check/run';
-import { isManifestUri } from '../manifest/documents';
 import { bundledProviders } from '../plugins/bundled';
 import { canonicalUri } from '../plugins/bundled/canonical';
 import { PluginHost, type PluginSettings } from '../plugins/host';
 import { ProviderError } from '../plugins/types';
 import type { ServerContext } from '../server';
 import { anchorSpan, toRange } from './diagnostics';
+import { documentUri, isManifest, requestFailure } from './requestParams';
 
 const SETTINGS_GRACE_MS = 5_000;
 
@@ -171,13 +171,13 @@ export class PresenceService {
   private async runCheck(uri: string, only: string[] | undefined): Promise<CheckResult> {
     // Only documents named secretspec.toml are manifests (lsp-extensions "Documents"); others are not checked.
     const analysis = isManifest(uri) ? await this.ctx.analysisFor(uri) : undefined;
-    if (!analysis) throw failure('invalid_request', `${uri} is not an open secretspec.toml`);
+    if (!analysis) throw requestFailure('invalid_request', `${uri} is not an open secretspec.toml`);
     const merged = analysis.load.merged;
     const profiles = analysis.validation.profiles;
-    if (!merged || !profiles) throw failure('invalid_request', 'the manifest does not parse; fix its syntax errors first');
+    if (!merged || !profiles) throw requestFailure('invalid_request', 'the manifest does not parse; fix its syntax errors first');
     const unknown = (only ?? []).filter((p) => !profiles.has(p));
     if (unknown.length) {
-      throw failure(
+      throw requestFailure(
         'not_declared',
         `${unknown.length === 1 ? 'Profile' : 'Profiles'} ${unknown.map((p) => `'${p}'`).join(', ')} ${unknown.length === 1 ? 'is' : 'are'} not defined in secretspec.toml. Available profiles: ${[...profiles.keys()].join(', ')}`,
       );
@@ -243,29 +243,13 @@ export class PresenceService {
   }
 }
 
-/** isManifestUri for a URI from the wire, which may not even percent-decode. */
-export function isManifest(uri: string): boolean {
-  try {
-    return isManifestUri(uri);
-  } catch {
-    return false;
-  }
-}
-
-function failure(kind: ErrorKind, message: string): ResponseError<{ kind: ErrorKind }> {
-  return new ResponseError(kind === 'invalid_request' ? ErrorCodes.InvalidParams : LSPErrorCodes.RequestFailed, message, { kind });
-}
-
 /** The request's params checked at the edge: a malformed request gets a clear invalid_request, never a TypeError. */
 function checkParams(params: unknown): { uri: string; profiles?: string[] } {
-  const p = (typeof params === 'object' && params !== null ? params : {}) as { textDocument?: unknown; profiles?: unknown };
-  const doc = p.textDocument as { uri?: unknown } | null | undefined;
-  if (typeof doc !== 'object' || doc === null || typeof doc.uri !== 'string' || doc.uri === '') {
-    throw failure('invalid_request', "'textDocument' must be { uri: string }");
-  }
-  if (p.profiles === undefined || p.profiles === null) return { uri: doc.uri };
-  if (!Array.isArray(p.profiles) || p.profiles.some((x) => typeof x !== 'string')) throw failure('invalid_request', "'profiles' must be an array of profile names");
-  return { uri: doc.uri, profiles: p.profiles as string[] };
+  const uri = documentUri(params);
+  const profiles = (params as { profiles?: unknown }).profiles;
+  if (profiles === undefined || profiles === null) return { uri };
+  if (!Array.isArray(profiles) || profiles.some((x) => typeof x !== 'string')) throw requestFailure('invalid_request', "'profiles' must be an array of profile names");
+  return { uri, profiles: profiles as string[] };
 }
 
 export function registerPresence(ctx: ServerContext, service: PresenceService): void {

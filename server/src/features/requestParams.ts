@@ -1,0 +1,37 @@
+// The edge of the custom requests (lsp-extensions.md): params from the wire
+// are checked here, and every refusal is a ResponseError carrying its kind,
+// so a malformed request gets a clear invalid_request, never a TypeError.
+import { ErrorCodes, LSPErrorCodes, ResponseError } from 'vscode-languageserver/node';
+import type { ErrorKind } from '../../../protocol/src';
+import { isManifestUri } from '../manifest/documents';
+
+export function requestFailure(kind: ErrorKind, message: string): ResponseError<{ kind: ErrorKind }> {
+  return new ResponseError(kind === 'invalid_request' ? ErrorCodes.InvalidParams : LSPErrorCodes.RequestFailed, message, { kind });
+}
+
+export function requireString(value: unknown, field: string, options: { nonEmpty?: boolean } = {}): string {
+  if (typeof value !== 'string') throw requestFailure('invalid_request', `'${field}' must be a string`);
+  if (options.nonEmpty && value === '') throw requestFailure('invalid_request', `'${field}' must not be empty`);
+  return value;
+}
+
+export function optionalBoolean(value: unknown, field: string): boolean {
+  if (value === undefined || value === null) return false;
+  if (typeof value !== 'boolean') throw requestFailure('invalid_request', `'${field}' must be a boolean`);
+  return value;
+}
+
+export function documentUri(params: unknown): string {
+  const doc = typeof params === 'object' && params !== null ? (params as { textDocument?: unknown }).textDocument : undefined;
+  if (typeof doc !== 'object' || doc === null) throw requestFailure('invalid_request', "'textDocument' must be { uri }");
+  return requireString((doc as { uri?: unknown }).uri, 'textDocument.uri', { nonEmpty: true });
+}
+
+/** isManifestUri for a URI from the wire, which may not even percent-decode. */
+export function isManifest(uri: string): boolean {
+  try {
+    return isManifestUri(uri);
+  } catch {
+    return false;
+  }
+}
