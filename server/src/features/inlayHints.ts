@@ -1,6 +1,6 @@
 // Inlay hints in non-default profiles: after a redeclared secret, the fields
-// it still takes from `[profiles.default]` (and from its profile's
-// `[defaults]`). Field names only, never values.
+// it still takes from `[profiles.default]` (and from its profile's or the
+// project's `[defaults]`). Field names only, never values.
 import { InlayHintKind, type InlayHint } from 'vscode-languageserver/node';
 import type { SecretField } from '../manifest/model';
 import type { Analysis } from './diagnostics';
@@ -15,10 +15,13 @@ export function inlayHints(analysis: Analysis, from: number, to: number): InlayH
       const node = map.get(s.own.at.path);
       const at = node?.value?.end ?? node?.header?.end ?? node?.key?.end;
       if (at === undefined || at < from || at > to) continue;
-      const inherited = (Object.keys(s.fields) as SecretField[]).filter((f) => !s.own!.written.has(f) && !s.fromDefaults.has(f as 'required'));
+      const inherited = (Object.keys(s.fields) as SecretField[]).filter(
+        (f) => !s.own!.written.has(f) && !s.fromDefaults.has(f as 'required') && !(f === 'providers' && s.fromProjectDefaults),
+      );
       const parts: string[] = [];
       if (s.base && inherited.length) parts.push(`${inherited.join(', ')} from default`);
       if (s.fromDefaults.size) parts.push(`${[...s.fromDefaults].join(', ')} from [profiles.${profile.name}.defaults]`);
+      if (s.fromProjectDefaults) parts.push('providers from [defaults]');
       if (!parts.length) continue;
       out.push({ position: map.positionAt(at), label: `inherits ${parts.join('; ')}`, kind: InlayHintKind.Parameter, paddingLeft: true });
     }

@@ -1,6 +1,7 @@
 // Profiles after field-level inheritance (manifest-rules §3.15): a profile's
 // own declaration, then the `default` profile's, then the profile's own
-// `[defaults]` table (lowest precedence, as the code does). Pure.
+// `[defaults]` table, then (0.21+) the project's `[defaults] providers`
+// (lowest precedence, as the code does). Pure.
 import type { MergedManifest, Origin, ProfileModel, SecretDecl, SecretField, SecretFields, Sourced } from './model';
 
 export interface EffectiveSecret {
@@ -17,6 +18,8 @@ export interface EffectiveSecret {
   sameAsDefault?: boolean;
   /** Fields taken from `[profiles.<p>.defaults]`. */
   fromDefaults: ReadonlySet<'required' | 'default' | 'providers'>;
+  /** `providers` came from the project's top-level `[defaults]`. */
+  fromProjectDefaults?: boolean;
 }
 
 export interface EffectiveProfile {
@@ -34,20 +37,28 @@ const PLAIN_FIELDS: SecretField[] = ['description', 'composed', 'as_path', 'enco
 export function effectiveProfiles(manifest: MergedManifest): Map<string, EffectiveProfile> {
   const out = new Map<string, EffectiveProfile>();
   const base = manifest.profiles.get('default');
-  const baseEffective = base ? effectiveProfile(base, undefined) : undefined;
+  const project = manifest.defaults?.providers;
+  const baseEffective = base ? effectiveProfile(base, undefined, undefined, project) : undefined;
   for (const [name, model] of manifest.profiles) {
-    out.set(name, name === 'default' && baseEffective ? baseEffective : effectiveProfile(model, name === 'default' ? undefined : base, baseEffective));
+    out.set(name, name === 'default' && baseEffective ? baseEffective : effectiveProfile(model, name === 'default' ? undefined : base, baseEffective, project));
   }
   return out;
 }
 
-export function effectiveProfile(model: ProfileModel, defaultProfile: ProfileModel | undefined, defaultEffective?: EffectiveProfile): EffectiveProfile {
+function effectiveProfile(
+  model: ProfileModel,
+  defaultProfile: ProfileModel | undefined,
+  defaultEffective: EffectiveProfile | undefined,
+  projectProviders: Sourced<string[]> | undefined,
+): EffectiveProfile {
   // A secret this profile neither redeclares nor touches through `[defaults]`
   // is the default profile's own effective secret: share it instead of
-  // rebuilding (and re-checking) it in every profile.
+  // rebuilding (and re-checking) it in every profile. The project's
+  // `[defaults]` is the same for every profile, so it does not stop sharing.
   const d = model.defaults;
-  const untouched = !d?.required && !d?.default && !d?.providers;
-  const sharable = !!defaultEffective && untouched;
+  const noProfileDefaults = !d?.required && !d?.default && !d?.providers;
+  const untouched = noProfileDefaults && !projectProviders;
+  const sharable = !!defaultEffective && noProfileDefaults;
   const inherits = !!defaultProfile && model.defaults?.inherit?.value !== false;
   const declared = sortedNames(model);
   // The default profile's effective secrets are already in order (and each
@@ -63,10 +74,10 @@ export function effectiveProfile(model: ProfileModel, defaultProfile: ProfileMod
     const base = baseDecls[j];
     if (name !== undefined && (base === undefined || name < base.name)) {
       const own = model.secrets.get(name)!;
-      secrets.set(name, untouched ? ownOnly(name, model, own) : effectiveSecret(name, model, own, undefined));
+      secrets.set(name, untouched ? ownOnly(name, model, own) : effectiveSecret(name, model, own, undefined, projectProviders));
       i++;
     } else if (name !== undefined && name === base!.name) {
-      secrets.set(name, effectiveSecret(name, model, model.secrets.get(name)!, base));
+      secrets.set(name, effectiveSecret(name, model, model.secrets.get(name)!, base, projectProviders));
       i++;
       j++;
     } else {
@@ -75,8 +86,8 @@ export function effectiveProfile(model: ProfileModel, defaultProfile: ProfileMod
       secrets.set(
         inherited.name,
         same && same.fromDefaults.size === 0
-          ? effective(inherited.name, model, undefined, inherited, same.fields, same.at, NO_DEFAULTS, true)
-          : effectiveSecret(inherited.name, model, undefined, inherited),
+          ? effective(inherited.name, model, undefined, inherited, same.fields, same.at, NO_DEFAULTS, true, same.fromProjectDefaults)
+          : effectiveSecret(inherited.name, model, undefined, inherited, projectProviders),
       );
       j++;
     }
@@ -107,8 +118,9 @@ function effective(
   at: Origin,
   fromDefaults: ReadonlySet<DefaultsField>,
   sameAsDefault: boolean,
+  fromProjectDefaults = false,
 ): EffectiveSecret {
-  return { name, profile: model.name, own, base, fields, at, sameAsDefault, fromDefaults };
+  return { name, profile: model.name, own, base, fields, at, sameAsDefault, fromDefaults, fromProjectDefaults };
 }
 
 type DefaultsField = 'required' | 'default' | 'providers';
@@ -125,7 +137,13 @@ function take<F extends SecretField>(fields: SecretFields, f: F, decl: SecretDec
   return true;
 }
 
-function effectiveSecret(name: string, model: ProfileModel, own: SecretDecl | undefined, base: SecretDecl | undefined): EffectiveSecret {
+function effectiveSecret(
+  name: string,
+  model: ProfileModel,
+  own: SecretDecl | undefined,
+  base: SecretDecl | undefined,
+  projectProviders: Sourced<string[]> | undefined,
+): EffectiveSecret {
   const fields: SecretFields = {};
   let fromDefaults: Set<DefaultsField> | undefined;
   for (const f of PLAIN_FIELDS) if (!take(fields, f, own)) take(fields, f, base);
@@ -142,26 +160,26 @@ function effectiveSecret(name: string, model: ProfileModel, own: SecretDecl | un
     fields.default = model.defaults.default;
     (fromDefaults ??= new Set()).add('default');
   }
-  if (!take(fields, 'providers', own) && !take(fields, 'providers', base) && !composed && model.defaults?.providers) {
-    fields.providers = model.defaults.providers;
-    (fromDefaults ??= new Set()).add('providers');
+  let fromProjectDefaults = false;
+  if (!take(fields, 'providers', own) && !take(fields, 'providers', base) && !composed) {
+    if (model.defaults?.providers) {
+      fields.providers = model.defaults.providers;
+      (fromDefaults ??= new Set()).add('providers');
+    } else if (projectProviders) {
+      fields.providers = projectProviders;
+      fromProjectDefaults = true;
+    }
   }
   const refOwner = own && (own.written.has('ref') || own.written.has('refs')) ? own : base;
   if (refOwner) {
     take(fields, 'ref', refOwner);
     take(fields, 'refs', refOwner);
   }
-  return effective(name, model, own, base, fields, (own ?? base)!.at, fromDefaults ?? NO_DEFAULTS, false);
+  return effective(name, model, own, base, fields, (own ?? base)!.at, fromDefaults ?? NO_DEFAULTS, false, fromProjectDefaults);
 }
 
 /** Generation is enabled by `generate = true` or any table, even `{}` (manifest-rules §3.7). */
 export function generationEnabled(s: EffectiveSecret): boolean {
   const g = s.fields.generate?.value;
   return g === true || (typeof g === 'object' && g !== null);
-}
-
-export function groupsOf(s: EffectiveSecret): { at_least_one: string[]; exactly_one: string[] } | undefined {
-  const r = s.fields.required?.value;
-  if (typeof r !== 'object' || r === null) return undefined;
-  return { at_least_one: r.at_least_one?.value ?? [], exactly_one: r.exactly_one?.value ?? [] };
 }

@@ -150,6 +150,7 @@ export function merge(docs: DocumentModel[]): MergedManifest {
     }
     for (const [name, alias] of doc.providers) merged.providers.set(name, alias);
     for (const [name, scope] of doc.scopes) merged.scopes.set(name, scope);
+    if (doc.defaults) merged.defaults = doc.defaults;
   }
   return merged;
 }

@@ -68,9 +68,22 @@ export type SecretField = (typeof SECRET_FIELDS)[number];
 export const REF_COORDINATES = ['item', 'field', 'vault', 'section', 'version'] as const;
 export type RefCoords = Partial<Record<(typeof REF_COORDINATES)[number], string>>;
 
-export const SECRET_TYPES = ['password', 'hex', 'base64', 'uuid', 'command', 'rsa_private_key'] as const;
+export const SECRET_TYPES = ['password', 'hex', 'base64', 'uuid', 'command', 'rsa_private_key', 'openpgp_private_key', 'ssh_private_key'] as const;
 export const ENCODINGS = ['base64', 'base64url', 'hex'] as const;
-export const GENERATE_OPTIONS = ['length', 'bytes', 'bits', 'charset', 'command'] as const;
+export const GENERATE_OPTIONS = ['length', 'bytes', 'bits', 'charset', 'command', 'algorithm', 'user_id', 'capabilities', 'comment'] as const;
+export type GenerateOption = (typeof GENERATE_OPTIONS)[number];
+
+/** The `generate` options each type reads; SecretSpec accepts every option anywhere, the rest are unused. */
+export const GENERATE_OPTIONS_BY_TYPE: Record<(typeof SECRET_TYPES)[number], readonly GenerateOption[]> = {
+  password: ['length', 'charset'],
+  hex: ['bytes'],
+  base64: ['bytes'],
+  uuid: [],
+  command: ['command'],
+  rsa_private_key: ['bits'],
+  openpgp_private_key: ['user_id', 'algorithm', 'bits', 'capabilities'],
+  ssh_private_key: ['algorithm', 'bits', 'comment'],
+};
 
 export interface GroupMembership {
   at_least_one?: Sourced<string[]>;
@@ -142,6 +155,12 @@ export interface AliasModel {
   cache?: { at: Origin; provider?: Sourced<string>; maxAge?: Sourced<string> };
 }
 
+/** The top-level `[defaults]` table (0.21+): one provider chain for every provider-backed secret. */
+export interface ProjectDefaults {
+  at: Origin;
+  providers?: Sourced<string[]>;
+}
+
 export interface ScopeModel {
   name: string;
   at: Origin;
@@ -167,6 +186,7 @@ export interface DocumentModel {
   profiles: Map<string, ProfileModel>;
   providers: Map<string, AliasModel>;
   scopes: Map<string, ScopeModel>;
+  defaults?: ProjectDefaults;
   /** Top-level `x-*` keys with their raw values; they belong to tools and plugins. */
   extensionTables: Map<string, Sourced<unknown>>;
 }
@@ -177,6 +197,8 @@ export interface MergedManifest {
   profiles: Map<string, ProfileModel>;
   providers: Map<string, AliasModel>;
   scopes: Map<string, ScopeModel>;
+  /** The last file's `[defaults]` that has one (a later file's table replaces an earlier one whole). */
+  defaults?: ProjectDefaults;
   /** Files in merge order, root last. */
   files: Array<string | null>;
 }

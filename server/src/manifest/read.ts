@@ -8,6 +8,7 @@ import { suggest } from './suggest';
 import {
   ENCODINGS,
   GENERATE_OPTIONS,
+  GENERATE_OPTIONS_BY_TYPE,
   REF_COORDINATES,
   SECRET_FIELDS,
   type AliasModel,
@@ -19,6 +20,7 @@ import {
   type Origin,
   type ProfileDefaults,
   type ProfileModel,
+  type ProjectDefaults,
   type ProjectModel,
   type RefCoords,
   type ScopeModel,
@@ -32,7 +34,7 @@ import type { PathSegment, TomlPath } from './path';
 import { checkMaxAge } from './duration';
 import { checkRefTemplate } from './refTemplate';
 
-const ROOT_KEYS = ['project', 'profiles', 'providers', 'scopes'];
+const ROOT_KEYS = ['project', 'profiles', 'defaults', 'providers', 'scopes'];
 const PROJECT_KEYS = ['name', 'revision', 'extends', 'require_reason'];
 const DEFAULTS_KEYS = ['inherit', 'required', 'default', 'providers'];
 const ALIAS_KEYS = ['uri', 'credentials', 'ref', 'fallback', 'cache'];
@@ -73,6 +75,8 @@ class Reader {
    * declarations share a few sets.
    */
   private readonly writtenSets = new Map<number, ReadonlySet<SecretField>>();
+  /** The `type` written in the declaration being read, for type-aware hints. */
+  private declType: unknown;
 
   constructor(
     private readonly parsed: ParsedFile,
@@ -118,7 +122,11 @@ class Reader {
 
   private unknownField(key: string, allowed: readonly string[], path: TomlPath): void {
     const expected =
-      allowed.length === 2 ? `\`${allowed[0]}\` or \`${allowed[1]}\`` : `one of ${allowed.map((a) => `\`${a}\``).join(', ')}`;
+      allowed.length === 1
+        ? `\`${allowed[0]}\``
+        : allowed.length === 2
+          ? `\`${allowed[0]}\` or \`${allowed[1]}\``
+          : `one of ${allowed.map((a) => `\`${a}\``).join(', ')}`;
     const s = suggest(key, allowed);
     this.error('unknown-field', `unknown field \`${key}\`, expected ${expected}`, path, 'key', { key, ...(s ? { suggestion: s } : {}) });
   }
@@ -168,6 +176,10 @@ class Reader {
       this.profiles(root['profiles'], doc);
     } else {
       this.error('missing-field', 'missing field `profiles`', [], 'entry', { field: 'profiles' });
+    }
+    if ('defaults' in root) {
+      const d = this.projectDefaults(root['defaults']);
+      if (d) doc.defaults = d;
     }
     if ('providers' in root) this.providers(root['providers'], doc.providers);
     if ('scopes' in root) this.scopes(root['scopes'], doc.scopes);
@@ -227,6 +239,29 @@ class Reader {
       } else this.invalidType(rr, 'a boolean or the string "agents"', p);
     }
     return model;
+  }
+
+  /** Top-level `[defaults]` (0.21+): `deny_unknown_fields`, `providers` required. */
+  private projectDefaults(v: unknown): ProjectDefaults | undefined {
+    const path = ['defaults'];
+    if (!isTable(v)) {
+      this.invalidType(v, 'struct ProjectDefaults', path);
+      return undefined;
+    }
+    let ok = true;
+    for (const key of Object.keys(v)) {
+      if (key !== 'providers') {
+        this.unknownField(key, ['providers'], [...path, key]);
+        ok = false;
+      }
+    }
+    if (!('providers' in v)) {
+      this.missing('providers', path);
+      return undefined;
+    }
+    const list = this.stringList(v['providers'], [...path, 'providers']);
+    if (!list || !ok) return undefined;
+    return { at: this.at(path), providers: this.sourced(list, [...path, 'providers']) };
   }
 
   private profiles(v: unknown, doc: DocumentModel): void {
@@ -319,6 +354,7 @@ class Reader {
       return undefined;
     }
     const fields: SecretFields = {};
+    this.declType = v['type'];
     let bits = 0;
     for (const key of Object.keys(v)) {
       const bit = FIELD_BITS.get(key);
@@ -443,12 +479,16 @@ class Reader {
       if (key === 'length' || key === 'bytes' || key === 'bits') {
         const isInt = (typeof ov === 'number' && Number.isInteger(ov)) || typeof ov === 'bigint';
         if (!isInt || Number(ov) < 0 || this.describe(ov, [...p, key]).startsWith('floating')) return untagged();
-      } else if (key === 'charset' || key === 'command') {
+      } else if (key === 'charset' || key === 'command' || key === 'algorithm' || key === 'user_id' || key === 'comment') {
         if (typeof ov !== 'string') return untagged();
+      } else if (key === 'capabilities') {
+        if (!isStringList(ov)) return untagged();
       }
     }
+    // A did-you-mean names only options the declared type reads (`comment` is no typo of `command` on an SSH key).
+    const type = typeof this.declType === 'string' && this.declType in GENERATE_OPTIONS_BY_TYPE ? GENERATE_OPTIONS_BY_TYPE[this.declType as keyof typeof GENERATE_OPTIONS_BY_TYPE] : GENERATE_OPTIONS;
     for (const key of Object.keys(v)) {
-      if (!(GENERATE_OPTIONS as readonly string[]).includes(key)) this.ignored(key, '`generate` options', GENERATE_OPTIONS, [...p, key]);
+      if (!(GENERATE_OPTIONS as readonly string[]).includes(key)) this.ignored(key, '`generate` options', type, [...p, key]);
     }
     out.generate = this.sourced(v, p);
   }

@@ -32,6 +32,16 @@ export function validate(load: LoadResult, env: RuleEnvironment): Validation {
     r.error('no-profiles', 'At least one profile must be defined', { file: null, path: ['profiles'] }, 'key');
   }
 
+  const projectDefaults = merged.defaults?.providers;
+  if (projectDefaults) {
+    const blank = projectDefaults.value.findIndex((p) => p.trim() === '');
+    if (projectDefaults.value.length === 0) {
+      r.error('project-defaults-empty', 'project defaults must name at least one provider', projectDefaults.at, 'value');
+    } else if (blank >= 0) {
+      r.error('project-defaults-blank', 'project default providers cannot be empty or whitespace', projectDefaults.at, 'value', { sub: [blank] });
+    }
+  }
+
   const profiles = effectiveProfiles(merged);
   const order = [...profiles.keys()].sort((a, b) => (a === 'default' ? -1 : b === 'default' ? 1 : a < b ? -1 : a > b ? 1 : 0));
   for (const p of order) {

@@ -19,6 +19,7 @@ export function checkProviders(manifest: MergedManifest, _profiles: Map<string, 
   const ctx: Ctx = { manifest, aliases, cached, env, r, classes: new Map(), issues: new Map() };
 
   for (const alias of manifest.providers.values()) checkAlias(alias, ctx);
+  if (manifest.defaults?.providers) checkList(manifest.defaults.providers, ctx);
 
   for (const profile of manifest.profiles.values()) {
     if (profile.defaults?.providers) checkList(profile.defaults.providers, ctx);

@@ -1,7 +1,7 @@
 // Per-profile secret rules ([L], manifest-rules §3.3, §3.4, §4.3): raw
 // checks on each declaration as written, then checks on every effective
 // secret after inheritance. Messages carry SecretSpec's hierarchical prefix.
-import { generationEnabled, groupsOf, type EffectiveProfile, type EffectiveSecret } from '../manifest/effective';
+import { generationEnabled, type EffectiveProfile, type EffectiveSecret } from '../manifest/effective';
 import { SECRET_TYPES, type GroupMembership, type MergedManifest, type Origin, type SecretField } from '../manifest/model';
 import type { Reporter } from './report';
 
@@ -133,11 +133,57 @@ function checkEffectiveSecret(s: EffectiveSecret, r: Reporter): void {
     if (type === 'command' && (gen.value === true || (typeof gen.value === 'object' && !('command' in gen.value)))) {
       r.error('command-requires-generate-command', `${prefix(s)}type = "command" requires generate = { command = "..." }`, gen.at, 'value');
     }
+    if (type === 'openpgp_private_key' || type === 'ssh_private_key') checkKeyGeneration(s, type, r);
   }
   if (type !== undefined && !(SECRET_TYPES as readonly string[]).includes(type)) {
     r.error('unknown-secret-type', `${prefix(s)}unknown secret type '${type}'`, f.type!.at, 'value', { data: { type } });
   }
-  void groupsOf;
+}
+
+const KEY_BITS = { min: 2048, max: 8192 };
+
+/** SecretSpec 0.21's checks of `generate` for OpenPGP and SSH keys, in its order; the first failure is the one it reports. */
+function checkKeyGeneration(s: EffectiveSecret, type: 'openpgp_private_key' | 'ssh_private_key', r: Reporter): void {
+  const gen = s.fields.generate!;
+  const fail = (code: string, message: string, sub?: string) =>
+    r.error(code, `${prefix(s)}${message}`, gen.at, sub ? 'entry' : 'value', sub ? { sub: [sub] } : {});
+  const opts = gen.value === true ? undefined : (gen.value as Record<string, unknown>);
+  const has = (k: string) => opts !== undefined && k in opts;
+  const controls = (v: unknown) => typeof v === 'string' && /\p{Cc}/u.test(v);
+  if (type === 'openpgp_private_key') {
+    if (!opts) return fail('openpgp-requires-user-id', 'type = "openpgp_private_key" requires generate = { user_id = "Name <email>" }');
+    if (!has('user_id')) return fail('openpgp-requires-user-id', 'type = "openpgp_private_key" requires generate.user_id');
+    const userId = opts['user_id'] as string;
+    if (userId.trim() === '') return fail('generate-user-id-blank', 'generate.user_id cannot be empty or whitespace', 'user_id');
+    if (controls(userId)) return fail('generate-user-id-control', 'generate.user_id cannot contain control characters', 'user_id');
+    if (has('comment')) return fail('generate-comment-not-ssh', 'generate.comment is only valid for type = "ssh_private_key"', 'comment');
+  } else {
+    if (!opts) return;
+    if (has('user_id') || has('capabilities')) {
+      return fail('generate-openpgp-only', 'generate.user_id and generate.capabilities are only valid for type = "openpgp_private_key"', has('user_id') ? 'user_id' : 'capabilities');
+    }
+    if (controls(opts['comment'])) return fail('generate-comment-control', 'generate.comment cannot contain control characters', 'comment');
+  }
+  const label = type === 'openpgp_private_key' ? 'OpenPGP' : 'SSH';
+  const algorithm = has('algorithm') ? (opts!['algorithm'] as string) : 'ed25519';
+  if (algorithm === 'ed25519') {
+    if (has('bits')) return fail('generate-bits-not-rsa', 'generate.bits is only valid when generate.algorithm = "rsa"', 'bits');
+  } else if (algorithm === 'rsa') {
+    const bits = has('bits') ? Number(opts!['bits']) : 3072;
+    if (bits < KEY_BITS.min || bits > KEY_BITS.max) return fail('generate-bits-range', `${label} RSA generate.bits must be between 2048 and 8192`, 'bits');
+  } else {
+    return fail('generate-unknown-algorithm', `unknown ${label} algorithm '${algorithm}'; expected \`ed25519\` or \`rsa\``, 'algorithm');
+  }
+  if (type === 'openpgp_private_key' && has('capabilities')) {
+    const caps = opts!['capabilities'] as string[];
+    if (caps.length === 0) return fail('generate-capabilities-empty', 'generate.capabilities must contain `sign`, `encrypt`, or both', 'capabilities');
+    const seen = new Set<string>();
+    for (const c of caps) {
+      if (c !== 'sign' && c !== 'encrypt') return fail('generate-unknown-capability', `unknown OpenPGP capability '${c}'; expected \`sign\` or \`encrypt\``, 'capabilities');
+      if (seen.has(c)) return fail('generate-duplicate-capability', `generate.capabilities contains duplicate capability '${c}'`, 'capabilities');
+      seen.add(c);
+    }
+  }
 }
 
 // Kept out of checkEffectiveSecret: their closures would make every call
