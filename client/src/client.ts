@@ -4,7 +4,13 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
-import { DidChangePresenceNotification, type DidChangePresenceParams, type InitializationOptions } from '../../protocol/src/index';
+import {
+  DidChangeEngineNotification,
+  DidChangePresenceNotification,
+  type DidChangeEngineParams,
+  type DidChangePresenceParams,
+  type InitializationOptions,
+} from '../../protocol/src/index';
 import { SETTINGS_SECTION, settingsForServer } from './settings';
 
 const CLIENT_ID = 'secretspec';
@@ -20,6 +26,9 @@ export class ServerController implements vscode.Disposable {
   private trustedAtStart = false;
   private readonly presenceChanged = new vscode.EventEmitter<string>();
   private readonly started = new vscode.EventEmitter<LanguageClient>();
+  private readonly engineChanged = new vscode.EventEmitter<DidChangeEngineParams>();
+  /** The SecretSpec release the server checks manifests against, whenever it learns it. */
+  readonly onDidChangeEngine = this.engineChanged.event;
   /** A manifest URI whose presence results may have changed (server notification). */
   readonly onDidChangePresence = this.presenceChanged.event;
   /** A (re)started client is ready for requests. */
@@ -115,6 +124,10 @@ export class ServerController implements vscode.Disposable {
     try {
       await client.start();
       client.onNotification(DidChangePresenceNotification, (params: DidChangePresenceParams) => this.presenceChanged.fire(params.textDocument.uri));
+      client.onNotification(DidChangeEngineNotification, (params: DidChangeEngineParams) => {
+        this.output.info(`Manifests are checked against SecretSpec ${params.version}${params.cli ? ` (${params.cli})` : ` (${params.reason ?? 'no CLI'})`}`);
+        this.engineChanged.fire(params);
+      });
       this.started.fire(client);
     } catch (err) {
       this.current = undefined;

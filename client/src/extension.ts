@@ -19,6 +19,7 @@ import { InternalSecrets } from './secretStorage';
 import { affectsSettings } from './settings';
 import { watchTrust } from './trust';
 import { PresenceTreeProvider, VIEW_ID, type PresenceNode } from './views/presenceTree';
+import { EngineStatus } from './views/engineStatus';
 import { ProfileStatus } from './views/statusBar';
 
 /** What activate() returns: nothing in normal use; test hooks in a test-mode extension host. */
@@ -64,6 +65,7 @@ export function activate(context: vscode.ExtensionContext): SecretSpecTestApi | 
     tree,
     view,
     new ProfileStatus(presence),
+    new EngineStatus(server.onDidChangeEngine),
     guarded('secretspec.restartServer', () => reportFailure(server.restart(), output, 'restart')),
     guarded('secretspec.showOutput', async () => output.show()),
     guarded('secretspec.checkNow', () => checkNow(ctx)),

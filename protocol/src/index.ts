@@ -220,3 +220,14 @@ export const DidChangePresenceNotification = 'secretspec/didChangePresence';
 export interface DidChangePresenceParams {
   textDocument: TextDocumentRef;
 }
+
+/** Server → client: the SecretSpec release manifests are checked against changed (or is first known). */
+export const DidChangeEngineNotification = 'secretspec/didChangeEngine';
+export interface DidChangeEngineParams {
+  /** e.g. "0.21.1". */
+  version: string;
+  /** The CLI the version was read from; absent when the server uses the newest release it knows. */
+  cli?: string;
+  /** Why no CLI was used (not found, Restricted Mode, no version printed). */
+  reason?: string;
+}

@@ -15,6 +15,8 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { InitializationOptions } from '../../protocol/src';
 import { analyze, type Analysis } from './features/diagnostics';
 import { registerEditingFeatures } from './features/editing';
+import { EngineService } from './features/engine';
+import type { Engine } from './engine/version';
 import { registerMutations } from './features/mutations';
 import { registerOutline } from './features/outline';
 import { PresenceService, registerPresence } from './features/presence';
@@ -33,6 +35,8 @@ export interface ServerContext {
   ruleEnvironment(): RuleEnvironment;
   /** What a plugin scheme advertised in `hello`, when a session has started (trusted workspaces only). */
   pluginCapabilities(scheme: string): readonly string[] | undefined;
+  /** The SecretSpec release manifests are checked against. */
+  engine(): Engine;
 }
 
 export function startServer(): Connection {
@@ -45,7 +49,17 @@ export function startServer(): Connection {
   let editingCapabilities: ServerCapabilities = {};
 
   let presence: PresenceService | undefined;
-  const ruleEnvironment = (): RuleEnvironment => (presence ? { pluginInstalled: (scheme) => presence!.pluginInstalled(scheme) } : {});
+  const engine = new EngineService({ connection, trusted: () => options.trusted === true, workspaceFolders: () => workspaceFolders });
+  const ruleEnvironment = (): RuleEnvironment => ({
+    engine: engine.current.version,
+    ...(presence ? { pluginInstalled: (scheme: string) => presence!.pluginInstalled(scheme) } : {}),
+  });
+  function revalidateAll(): void {
+    for (const uri of analyses.keys()) {
+      analyses.delete(uri);
+      scheduler.request(uri);
+    }
+  }
 
   async function publish(uri: string): Promise<void> {
     const entry = analyses.get(uri);
@@ -108,6 +122,7 @@ export function startServer(): Connection {
 
   connection.onInitialized(() => {
     void presence?.updateSettings();
+    void engine.refresh().then((changed) => changed && revalidateAll());
     if (watchRegistration) {
       void connection.client.register(DidChangeWatchedFilesNotification.type, {
         watchers: [{ globPattern: '**/*.toml' }, { globPattern: '**/.env*' }],
@@ -127,11 +142,8 @@ export function startServer(): Connection {
   });
 
   connection.onDidChangeConfiguration(async () => {
-    await presence?.updateSettings();
-    for (const uri of analyses.keys()) {
-      analyses.delete(uri);
-      scheduler.request(uri);
-    }
+    await Promise.all([presence?.updateSettings(), engine.refresh()]);
+    revalidateAll();
   });
 
   connection.onShutdown(async () => {
@@ -181,6 +193,7 @@ export function startServer(): Connection {
     analysisFor,
     ruleEnvironment,
     pluginCapabilities: (scheme) => presence?.capabilitiesOf(scheme),
+    engine: () => engine.current,
   };
   presence = new PresenceService(context, (uri) => void publish(uri));
   registerPresence(context, presence);

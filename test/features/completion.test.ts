@@ -86,7 +86,7 @@ describe('completion over stdio', () => {
 
   test('values: type, encoding, booleans, extract.format', async () => {
     const type = await complete(BASE + '\n[profiles.default]\nT = { description = "t", generate = true, type = "|" }\n');
-    assert.deepEqual(labels(type.items), ['password', 'hex', 'base64', 'uuid', 'command', 'rsa_private_key']);
+    assert.deepEqual(labels(type.items), ['password', 'hex', 'base64', 'uuid', 'command', 'rsa_private_key', 'openpgp_private_key', 'ssh_private_key']);
     const bool = await complete(BASE + '\n[profiles.default]\nT = { description = "t", required = | }\n');
     assert.deepEqual(labels(bool.items), ['true', 'false']);
     const format = await complete(BASE + '\n[profiles.default]\nT = { description = "t", extract = { format = | } }\n');

@@ -108,6 +108,7 @@ function headerItems(f: Facts, ctx: Extract<CursorContext, { kind: 'header' }>, 
       sortText: `${items.length}`.padStart(3, '0'),
     });
   if (!hasHeader(['project'])) add('project', ROOT_TABLE_DOCS['project']!);
+  if (!hasHeader(['defaults'])) add('defaults', ROOT_TABLE_DOCS['defaults']!);
   if (!hasHeader(['providers'])) add('providers', ROOT_TABLE_DOCS['providers']!);
   const profiles = new Set(f.profiles);
   profiles.add('default');

@@ -49,9 +49,14 @@ export const SECRET_FIELD_DOCS: Record<string, KeyDoc> = {
     since: '0.19 (ini 0.20)',
     snippet: '{ format = ${1|"json","ini"|}, pointer = "/$2" }',
   },
-  type: { doc: 'The kind of value `generate` produces.', values: SECRET_TYPES.map((t) => `"${t}"`), since: '0.7', snippet: choice(SECRET_TYPES) },
+  type: {
+    doc: 'The kind of value `generate` produces. `openpgp_private_key` needs `generate = { user_id = "Name <email>" }`.',
+    values: SECRET_TYPES.map((t) => `"${t}"`),
+    since: '0.7 (openpgp_private_key, ssh_private_key 0.21)',
+    snippet: choice(SECRET_TYPES),
+  },
   generate: {
-    doc: 'Generate the value when it is missing. `true` or a table of options (`length`, `bytes`, `bits`, `charset`, `command`); any table, even `{}`, enables generation. Needs `type`.',
+    doc: 'Generate the value when it is missing. `true` or a table of options (`length`, `bytes`, `bits`, `charset`, `command`; for keys `algorithm`, `user_id`, `capabilities`, `comment`); any table, even `{}`, enables generation. Needs `type`.',
     values: ['true', 'false', '{ length = 32 }'],
     since: '0.7',
     snippet: choice(['true', 'false'], false),
@@ -100,9 +105,24 @@ export const EXTRACT_KEYS: Record<string, KeyDoc> = {
 export const GENERATE_KEYS: Record<string, KeyDoc> = {
   length: { doc: 'Length of a generated password.', snippet: '${1:32}' },
   bytes: { doc: 'Number of random bytes for `hex` and `base64` values.', snippet: '${1:32}' },
-  bits: { doc: 'Key size for `rsa_private_key`.', snippet: '${1:2048}' },
+  bits: {
+    doc: 'RSA key size: `rsa_private_key` (default 2048); OpenPGP and SSH keys with `algorithm = "rsa"` (2048–8192, default 3072; not allowed with ed25519).',
+    snippet: '${1:3072}',
+  },
   charset: { doc: 'Password alphabet.', values: ['"alphanumeric"', '"ascii"'], snippet: choice(['alphanumeric', 'ascii']) },
   command: { doc: 'Shell command whose output becomes the value (`type = "command"`).', snippet: '"$1"' },
+  algorithm: { doc: 'Key algorithm of an `openpgp_private_key` or `ssh_private_key` (default `ed25519`).', values: ['"ed25519"', '"rsa"'], since: '0.21', snippet: choice(['ed25519', 'rsa']) },
+  user_id: { doc: 'OpenPGP User ID bound to the generated certificate, e.g. `"Name <email>"`. Required for `openpgp_private_key`; no control characters.', since: '0.21', snippet: '"${1:Name <email>}"' },
+  capabilities: { doc: 'OpenPGP subkey capabilities: `sign`, `encrypt` or both (default both).', values: ['["sign", "encrypt"]', '["sign"]', '["encrypt"]'], since: '0.21', snippet: '[${1|"sign", "encrypt","sign","encrypt"|}]' },
+  comment: { doc: 'Comment embedded in a generated OpenSSH private key (`ssh_private_key` only; no control characters).', since: '0.21', snippet: '"$1"' },
+};
+
+export const PROJECT_DEFAULTS_KEYS: Record<string, KeyDoc> = {
+  providers: {
+    doc: 'Provider chain for every provider-backed secret whose declaration and profile `[defaults]` name none (composed secrets excepted). Must name at least one provider.',
+    since: '0.21',
+    snippet: '["$1"]',
+  },
 };
 
 export const REQUIRED_KEYS: Record<string, KeyDoc> = {
@@ -119,12 +139,14 @@ export const ROOT_TABLE_DOCS: Record<string, string> = {
   profiles: 'Secret declarations per profile; `default` is the base other profiles inherit from.',
   providers: 'Project-level provider aliases (alias = "uri" or a table).',
   scopes: 'Named subsets of the declared secrets.',
+  defaults: 'Project-wide defaults (0.21+): `providers`, the chain for every secret whose declaration and profile name none. A later `extends` file\'s `[defaults]` replaces an earlier one.',
 };
 
 /** Which key table applies to a (key) path inside the manifest. */
 export function keyDocsFor(container: readonly (string | number)[]): Record<string, KeyDoc> | undefined {
   const [root, a, b, c, d] = container;
   if (root === 'project' && container.length === 1) return PROJECT_KEYS;
+  if (root === 'defaults' && container.length === 1) return PROJECT_DEFAULTS_KEYS;
   if (root === 'profiles' && container.length === 3 && b === 'defaults') return DEFAULTS_KEYS;
   if (root === 'profiles' && container.length === 3) return SECRET_FIELD_DOCS;
   if (root === 'profiles' && container.length === 4) {

@@ -57,7 +57,7 @@ export function registerEditingFeatures(context: ServerContext): ServerCapabilit
   connection.onHover(async (params) => {
     const got = await current(params.textDocument.uri);
     if (!got) return null;
-    return hover(got.analysis, got.complete, got.offset(params.position), { pluginInstalled: (s) => pluginSchemes().includes(s), advertised: (s) => context.pluginCapabilities(s) });
+    return hover(got.analysis, got.complete, got.offset(params.position), { pluginInstalled: (s) => pluginSchemes().includes(s), advertised: (s) => context.pluginCapabilities(s), engine: context.engine() });
   });
 
   connection.onCodeAction(async (params) => {

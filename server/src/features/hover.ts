@@ -15,11 +15,14 @@ import type { Analysis } from './diagnostics';
 import { keyDocMarkdown, keyDocsFor, ROOT_TABLE_DOCS, SCHEME_SHAPES } from './docs';
 import { keySpans, occurrenceAt, occurrences, SECRET_KINDS, specRole, stringContent } from './occurrences';
 import { storageAddress } from './storage';
+import { DEFAULT_ENGINE, formatVersion, type Engine } from '../engine/version';
 
 export interface HoverEnv {
   pluginInstalled(scheme: string): boolean;
   /** What the plugin's `hello` advertised, once it has run (trusted workspaces only). */
   advertised?(scheme: string): readonly string[] | undefined;
+  /** The SecretSpec release the manifest is checked against. */
+  engine?: Engine;
 }
 
 const code = (s: string) => `\`${s.replace(/`/g, "'")}\``;
@@ -41,7 +44,7 @@ export function hover(analysis: Analysis, complete: Analysis | undefined, offset
     if (!s) continue;
     const node = map.all().find((n) => pathKey(n.path) === k);
     if (!node) continue;
-    const text = keyHover(node.path, model);
+    const text = keyHover(node.path, model, env.engine ?? DEFAULT_ENGINE);
     if (text) return md(text, s);
   }
   for (const node of map.all()) {
@@ -54,11 +57,12 @@ export function hover(analysis: Analysis, complete: Analysis | undefined, offset
   return null;
 }
 
-function keyHover(path: TomlPath, model: Analysis): string | undefined {
+function keyHover(path: TomlPath, model: Analysis, engine: Engine): string | undefined {
   const last = path[path.length - 1];
   if (typeof last !== 'string') return undefined;
   if (path.length === 1) {
     if (last.startsWith('x-')) return extensionHover(last, model.load.merged);
+    if (last === 'project') return `**\`[project]\`**\n\n${ROOT_TABLE_DOCS[last]}\n\n${engineLine(engine)}`;
     return ROOT_TABLE_DOCS[last] && `**\`[${last}]\`**\n\n${ROOT_TABLE_DOCS[last]}`;
   }
   const doc = keyDocsFor(path.slice(0, -1))?.[last];
@@ -67,6 +71,11 @@ function keyHover(path: TomlPath, model: Analysis): string | undefined {
   if (path[0] === 'scopes' && path.length === 2) return `**Scope \`${last}\`**\n\nA named subset of the declared secrets.`;
   if (path[0] === 'profiles' && path.length === 3 && last === 'defaults') return `**\`[profiles.${String(path[1])}.defaults]\`**\n\nDefaults for every secret of this profile: \`required\`, \`default\`, \`providers\`, \`inherit\`.`;
   return undefined;
+}
+
+export function engineLine(engine: Engine): string {
+  const v = formatVersion(engine.version);
+  return engine.cli ? `Checked against SecretSpec ${v}, the CLI at ${code(engine.cli)}.` : `Checked against SecretSpec ${v}, the newest release this extension knows (${engine.reason ?? 'no `secretspec` CLI found'}).`;
 }
 
 function extensionHover(table: string, merged: MergedManifest | undefined): string {

@@ -112,6 +112,7 @@ export type SpecRole = 'chain' | 'uri' | 'source';
 export function specRole(path: TomlPath): SpecRole | undefined {
   const [root, a, b, c, d] = path;
   if (root === 'profiles' && path.length === 5 && c === 'providers' && typeof d === 'number') return 'chain';
+  if (root === 'defaults' && path.length === 3 && a === 'providers' && typeof b === 'number') return 'chain';
   if (root !== 'providers' || typeof a !== 'string') return undefined;
   if (path.length === 2) return 'uri';
   if (path.length === 3 && b === 'uri') return 'uri';

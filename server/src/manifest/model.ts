@@ -187,6 +187,8 @@ export interface DocumentModel {
   providers: Map<string, AliasModel>;
   scopes: Map<string, ScopeModel>;
   defaults?: ProjectDefaults;
+  /** A top-level `defaults` key is written (valid or not). */
+  hasDefaultsTable?: boolean;
   /** Top-level `x-*` keys with their raw values; they belong to tools and plugins. */
   extensionTables: Map<string, Sourced<unknown>>;
 }

@@ -104,7 +104,7 @@ class Reader {
   }
 
   /** serde's `Unexpected` wording; floats are told from integers by their source text. */
-  private describe(value: unknown, path: TomlPath): string {
+  describe(value: unknown, path: TomlPath): string {
     if (typeof value === 'string') return `string ${JSON.stringify(value)}`;
     if (typeof value === 'boolean') return `boolean \`${value}\``;
     if (typeof value === 'bigint') return `integer \`${value}\``;
@@ -178,6 +178,7 @@ class Reader {
       this.error('missing-field', 'missing field `profiles`', [], 'entry', { field: 'profiles' });
     }
     if ('defaults' in root) {
+      doc.hasDefaultsTable = true;
       const d = this.projectDefaults(root['defaults']);
       if (d) doc.defaults = d;
     }
@@ -556,6 +557,13 @@ class Reader {
     return ok ? coords : undefined;
   }
 
+  /** Aliases written under `path` in another file (the user config's `[defaults.providers]`), with every shape problem. */
+  aliasTable(table: TomlTable, path: TomlPath): { aliases: Map<string, AliasModel>; problems: Problem[] } {
+    const aliases = new Map<string, AliasModel>();
+    for (const [name, av] of Object.entries(table)) aliases.set(name, this.alias(name, av, [...path, name]));
+    return { aliases, problems: this.problems };
+  }
+
   private providers(v: unknown, out: Map<string, AliasModel>): void {
     if (!isTable(v)) {
       const shape = Array.isArray(v) ? 'sequence' : this.describe(v, ['providers']);
@@ -753,6 +761,19 @@ class Reader {
       out.set(name, scope);
     }
   }
+}
+
+/**
+ * SecretSpec's alias shapes read outside a manifest: the user config's
+ * `[defaults.providers]` deserializes into the same `ProviderAlias`.
+ */
+export function readAliasTable(parsed: ParsedFile, file: string | null, table: TomlTable, path: TomlPath): { aliases: Map<string, AliasModel>; problems: Problem[] } {
+  return new Reader(parsed, file).aliasTable(table, path);
+}
+
+/** serde's `Unexpected` wording for a value of `parsed` (e.g. "integer `1`", "map"), for shape errors read outside a manifest. */
+export function describeUnexpected(parsed: ParsedFile, value: unknown, path: TomlPath): string {
+  return new Reader(parsed, parsed.path).describe(value, path);
 }
 
 /**

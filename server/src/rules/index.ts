@@ -11,9 +11,14 @@ import { checkProviders, type ProviderEnvironment } from './providers';
 import { checkRefCoordinates } from './refCoordinates';
 import { Reporter } from './report';
 import { checkScopes } from './scopes';
+import { formatVersion, NEWEST_KNOWN, newerAccepts, supports, type EngineVersion } from '../engine/version';
+import type { MergedManifest } from '../manifest/model';
 import { checkProfileSecrets } from './secrets';
 
-export type RuleEnvironment = ProviderEnvironment;
+export interface RuleEnvironment extends ProviderEnvironment {
+  /** The SecretSpec release to check against; absent: the newest this server knows. */
+  engine?: EngineVersion;
+}
 
 export interface Validation {
   problems: Problem[];
@@ -22,9 +27,16 @@ export interface Validation {
 
 export function validate(load: LoadResult, env: RuleEnvironment): Validation {
   const r = new Reporter();
-  r.problems.push(...load.problems);
-  const merged = load.merged;
-  if (!merged || !load.rootDoc) return { problems: r.problems };
+  const engine = env.engine ?? NEWEST_KNOWN;
+  const readsDefaults = supports(engine, 'projectDefaults');
+  r.problems.push(...(readsDefaults ? load.problems : load.problems.filter((p) => p.at.path[0] !== 'defaults')));
+  if (!load.merged || !load.rootDoc) return { problems: r.problems };
+  const merged: MergedManifest = readsDefaults || !load.merged.defaults ? load.merged : { ...load.merged, defaults: undefined };
+  if (!readsDefaults && load.rootDoc.hasDefaultsTable) {
+    r.info('ignored-table', `SecretSpec ${formatVersion(engine)} ignores the top-level \`defaults\`${newerAccepts(engine, 'projectDefaults')}`, { file: null, path: ['defaults'] }, 'key', {
+      data: { key: 'defaults' },
+    });
+  }
 
   const name = merged.project.name;
   if (name && name.value === '') r.error('empty-project-name', 'Project name cannot be empty', name.at, 'value');
@@ -46,7 +58,7 @@ export function validate(load: LoadResult, env: RuleEnvironment): Validation {
   const order = [...profiles.keys()].sort((a, b) => (a === 'default' ? -1 : b === 'default' ? 1 : a < b ? -1 : a > b ? 1 : 0));
   for (const p of order) {
     const profile = profiles.get(p)!;
-    checkProfileSecrets(merged, profile, r);
+    checkProfileSecrets(merged, profile, engine, r);
     const templates = checkTemplates(profile, r);
     checkGroups(profile, r);
     checkComposedGraph(profile, templates, r);

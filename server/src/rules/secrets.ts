@@ -3,6 +3,7 @@
 // secret after inheritance. Messages carry SecretSpec's hierarchical prefix.
 import { generationEnabled, type EffectiveProfile, type EffectiveSecret } from '../manifest/effective';
 import { SECRET_TYPES, type GroupMembership, type MergedManifest, type Origin, type SecretField } from '../manifest/model';
+import { newerAccepts, supports, type EngineVersion } from '../engine/version';
 import type { Reporter } from './report';
 
 const IDENT = /^[\p{L}_][\p{L}\p{N}_]*$/u;
@@ -16,7 +17,7 @@ export function isValidSecretName(name: string): boolean {
   return ASCII_IDENT.test(name) || IDENT.test(name);
 }
 
-export function checkProfileSecrets(manifest: MergedManifest, profile: EffectiveProfile, r: Reporter): void {
+export function checkProfileSecrets(manifest: MergedManifest, profile: EffectiveProfile, engine: EngineVersion, r: Reporter): void {
   const p = profile.name;
   const model = profile.model;
   const hasDefault = manifest.profiles.has('default');
@@ -42,7 +43,8 @@ export function checkProfileSecrets(manifest: MergedManifest, profile: Effective
       });
     }
   }
-  for (const secret of profile.secrets.values()) if (!secret.sameAsDefault) checkEffectiveSecret(secret, r);
+  const keyTypes = supports(engine, 'keyTypes');
+  for (const secret of profile.secrets.values()) if (!secret.sameAsDefault) checkEffectiveSecret(secret, keyTypes ? undefined : engine, r);
 }
 
 function wrote(s: EffectiveSecret, field: SecretField): boolean {
@@ -54,7 +56,8 @@ function prefix(s: EffectiveSecret): string {
   return `Profile '${s.profile}': Secret '${s.name}': `;
 }
 
-function checkEffectiveSecret(s: EffectiveSecret, r: Reporter): void {
+/** `olderEngine`: the user's release predates the 0.21 key types, which it reports as unknown. */
+function checkEffectiveSecret(s: EffectiveSecret, olderEngine: EngineVersion | undefined, r: Reporter): void {
   const f = s.fields;
 
   if (!f.description && !wrote(s, 'description')) {
@@ -133,10 +136,12 @@ function checkEffectiveSecret(s: EffectiveSecret, r: Reporter): void {
     if (type === 'command' && (gen.value === true || (typeof gen.value === 'object' && !('command' in gen.value)))) {
       r.error('command-requires-generate-command', `${prefix(s)}type = "command" requires generate = { command = "..." }`, gen.at, 'value');
     }
-    if (type === 'openpgp_private_key' || type === 'ssh_private_key') checkKeyGeneration(s, type, r);
+    if (!olderEngine && (type === 'openpgp_private_key' || type === 'ssh_private_key')) checkKeyGeneration(s, type, r);
   }
   if (type !== undefined && !(SECRET_TYPES as readonly string[]).includes(type)) {
     r.error('unknown-secret-type', `${prefix(s)}unknown secret type '${type}'`, f.type!.at, 'value', { data: { type } });
+  } else if (olderEngine && (type === 'openpgp_private_key' || type === 'ssh_private_key')) {
+    r.error('unknown-secret-type', `${prefix(s)}unknown secret type '${type}'${newerAccepts(olderEngine, 'keyTypes')}`, f.type!.at, 'value', { data: { type } });
   }
 }
 
