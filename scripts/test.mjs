@@ -1,7 +1,7 @@
 // The one test command (README, .ci/run): build, type-check, then every
 // *.test.ts under test/ with Node's built-in runner. Suites that need
 // ../shared or system packages decide for themselves whether to skip.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -19,9 +19,18 @@ function collect(dir, out = []) {
 }
 
 const only = process.argv.slice(2);
+// The real SecretSpec the differential suites compare with: built once per
+// machine (minutes), so it starts now and overlaps the build and type-check.
+const oracle = new Promise((resolve) => {
+  const child = spawn(process.execPath, [join(root, 'scripts/secretspec-oracle.mjs')], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+  child.stdout.resume();
+  child.on('exit', resolve);
+});
 run(process.execPath, ['scripts/build.mjs']);
 run(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-b']);
 const files = only.length ? only : collect(join(root, 'test')).sort();
+// A failed install is reported by the suites that need it (they skip, or fail on CI).
+await oracle;
 try {
   run(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-reporter=spec', ...files]);
 } catch {
