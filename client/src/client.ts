@@ -17,7 +17,14 @@ const CLIENT_ID = 'secretspec';
 const CLIENT_NAME = 'SecretSpec';
 
 /** Which documents the server sees: any file named secretspec.toml, whatever language mode it is in. */
-const DOCUMENT_SELECTOR = [{ scheme: 'file', pattern: '**/secretspec.toml' }, { language: 'secretspec' }];
+// The user's SecretSpec config (`~/.config/secretspec/config.toml`; `secretspec\config\config.toml` under %APPDATA%)
+// is synced too: the server gives it diagnostics, completion and hover when it is the file the CLI reads.
+const DOCUMENT_SELECTOR = [
+  { scheme: 'file', pattern: '**/secretspec.toml' },
+  { language: 'secretspec' },
+  { scheme: 'file', pattern: '**/secretspec/config.toml' },
+  { scheme: 'file', pattern: '**/secretspec/config/config.toml' },
+];
 
 export class ServerController implements vscode.Disposable {
   private current: LanguageClient | undefined;

@@ -31,6 +31,8 @@ export class PresenceStore implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   private readonly disposables: vscode.Disposable[] = [];
   private discovered = false;
+  /** The profile SecretSpec itself would use (SECRETSPEC_PROFILE, the user config), as the server last said. */
+  private secretspecProfile: string | undefined;
   readonly onDidChange = this.changed.event;
 
   constructor(
@@ -51,8 +53,9 @@ export class PresenceStore implements vscode.Disposable {
     );
   }
 
+  /** The profile the user picked here, else the one the SecretSpec CLI would use, else `default`. */
   get activeProfile(): string {
-    return this.state.get<string>(ACTIVE_PROFILE_KEY) ?? 'default';
+    return this.state.get<string>(ACTIVE_PROFILE_KEY) ?? this.secretspecProfile ?? 'default';
   }
 
   async setActiveProfile(profile: string): Promise<void> {
@@ -157,6 +160,7 @@ export class PresenceStore implements vscode.Disposable {
     const outline = await this.requestOutline(entry.uri);
     if (outline) entry.outline = outline;
     else delete entry.outline;
+    if (outline?.defaultProfile) this.secretspecProfile = outline.defaultProfile;
     return outline;
   }
 

@@ -210,8 +210,19 @@ export interface OutlineSecret {
 }
 export interface OutlineResult {
   project: string;
-  /** `[providers]` aliases that name one store, alias → credential-free URI, for showing what a chain entry stands for. */
+  /**
+   * Aliases that name one store, alias → credential-free URI, for showing what
+   * a chain entry stands for: the manifest's `[providers]` and the user
+   * config's `[defaults.providers]` (the manifest's win).
+   */
   aliases?: Record<string, string>;
+  /**
+   * The profile SecretSpec uses when none is chosen: `SECRETSPEC_PROFILE` in
+   * the server's environment, else the user config's `[defaults] profile`,
+   * else `default`. A client starts on it until the user picks a profile.
+   * An addition to lsp-extensions.md.
+   */
+  defaultProfile?: string;
   profiles: Array<{ name: string; inherits: boolean; secrets: OutlineSecret[] }>;
 }
 

@@ -1,5 +1,6 @@
 // The connection: wiring, settings, document lifecycle and scheduling.
-import { dirname } from 'node:path';
+import { homedir } from 'node:os';
+import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   createConnection,
@@ -16,28 +17,18 @@ import type { InitializationOptions } from '../../protocol/src';
 import { analyze, type Analysis } from './features/diagnostics';
 import { registerEditingFeatures } from './features/editing';
 import { EngineService } from './features/engine';
-import type { Engine } from './engine/version';
 import { registerMutations } from './features/mutations';
 import { registerOutline } from './features/outline';
 import { PresenceService, registerPresence } from './features/presence';
 import { ValidationScheduler } from './features/scheduler';
+import { userConfigDiagnostics } from './features/userConfigDocument';
 import { isManifestUri } from './manifest/documents';
+import { claimDirectories } from './plugins/discovery';
 import type { RuleEnvironment } from './rules';
-
-export interface ServerContext {
-  connection: Connection;
-  documents: TextDocuments<TextDocument>;
-  options: InitializationOptions;
-  workspaceFolders: string[];
-  /** The analysis of the document's current text (computed now if the last one is stale). */
-  analysisFor(uri: string): Promise<Analysis | undefined>;
-  /** Environment the rules get (plugin lookup). */
-  ruleEnvironment(): RuleEnvironment;
-  /** What a plugin scheme advertised in `hello`, when a session has started (trusted workspaces only). */
-  pluginCapabilities(scheme: string): readonly string[] | undefined;
-  /** The SecretSpec release manifests are checked against. */
-  engine(): Engine;
-}
+import { userConfigPath } from './userConfig/locate';
+import { parseUserConfig, type UserConfig } from './userConfig/parse';
+import { UserConfigSource } from './userConfig/source';
+import type { ServerContext } from './context';
 
 export function startServer(): Connection {
   const connection = createConnection(ProposedFeatures.all);
@@ -50,10 +41,38 @@ export function startServer(): Connection {
 
   let presence: PresenceService | undefined;
   const engine = new EngineService({ connection, trusted: () => options.trusted === true, workspaceFolders: () => workspaceFolders });
-  const ruleEnvironment = (): RuleEnvironment => ({
-    engine: engine.current.version,
-    ...(presence ? { pluginInstalled: (scheme: string) => presence!.pluginInstalled(scheme) } : {}),
+  // The server reads the config of the user it runs as: the client starts it with the user's environment.
+  const userConfig = new UserConfigSource({
+    path: userConfigPath({ env: process.env, platform: process.platform, homedir: homedir() }),
+    alsoWatch: claimDirectories(process.env, process.platform),
+    onChange: userConfigChanged,
   });
+  const ruleEnvironment = (): RuleEnvironment => {
+    const userAliases = userConfig.current()?.aliases;
+    return {
+      engine: engine.current.version,
+      ...(presence ? { pluginInstalled: (scheme: string) => presence!.pluginInstalled(scheme) } : {}),
+      ...(userAliases?.size ? { userAliases } : {}),
+    };
+  };
+  const isUserConfigUri = (uri: string): boolean => uri.startsWith('file:') && resolve(fileURLToPath(uri)) === userConfig.path;
+  function userConfigDocument(uri: string): UserConfig | undefined {
+    const doc = isUserConfigUri(uri) ? documents.get(uri) : undefined;
+    return doc ? parseUserConfig(doc.getText(), userConfig.path) : undefined;
+  }
+  function publishUserConfig(uri: string): void {
+    const config = userConfigDocument(uri);
+    if (config) void connection.sendDiagnostics({ uri, version: documents.get(uri)!.version, diagnostics: userConfigDiagnostics(config, ruleEnvironment()) });
+  }
+  /** Aliases, default provider and profile, or claimed providers changed: every verdict that used them is redone. */
+  function userConfigChanged(): void {
+    presence?.userConfigChanged();
+    revalidateAll();
+    for (const doc of documents.all()) {
+      if (isManifestUri(doc.uri)) recheck(doc.uri);
+      else publishUserConfig(doc.uri);
+    }
+  }
   function revalidateAll(): void {
     for (const uri of analyses.keys()) {
       analyses.delete(uri);
@@ -121,6 +140,7 @@ export function startServer(): Connection {
   });
 
   connection.onInitialized(() => {
+    userConfig.watch();
     void presence?.updateSettings();
     void engine.refresh().then((changed) => changed && revalidateAll());
     if (watchRegistration) {
@@ -147,6 +167,7 @@ export function startServer(): Connection {
   });
 
   connection.onShutdown(async () => {
+    userConfig.dispose();
     await presence?.dispose();
   });
   // Whatever way the server ends, no plugin process outlives it.
@@ -167,6 +188,8 @@ export function startServer(): Connection {
   });
   documents.onDidChangeContent((e) => {
     if (isManifestUri(e.document.uri)) scheduler.request(e.document.uri);
+    // Also on open: the user config document gets its diagnostics at once, it is small.
+    else publishUserConfig(e.document.uri);
   });
   documents.onDidSave((e) => {
     const path = pathOf(e.document.uri);
@@ -174,6 +197,7 @@ export function startServer(): Connection {
     if (isManifestUri(e.document.uri) && presence?.checkOnSave) recheck(e.document.uri);
   });
   documents.onDidClose((e) => {
+    if (isUserConfigUri(e.document.uri)) void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
     if (!isManifestUri(e.document.uri)) return;
     analyses.delete(e.document.uri);
     presence?.forget(e.document.uri);
@@ -194,6 +218,8 @@ export function startServer(): Connection {
     ruleEnvironment,
     pluginCapabilities: (scheme) => presence?.capabilitiesOf(scheme),
     engine: () => engine.current,
+    userConfig: () => userConfig.current(),
+    userConfigDocument,
   };
   presence = new PresenceService(context, (uri) => void publish(uri));
   registerPresence(context, presence);

@@ -4,8 +4,8 @@ import { test } from 'node:test';
 import { deleteDotenvValue, formatDotenvValue, parseDotenv, setDotenvValue } from '../../server/src/plugins/bundled/dotenvFormat';
 import { TRICKY_VALUES } from './openSession';
 
-function values(text: string, env: Record<string, string> = {}): Record<string, string> {
-  const r = parseDotenv(text, env);
+function values(text: string): Record<string, string> {
+  const r = parseDotenv(text);
   if (!r.ok) assert.fail(`parse failed at line ${r.line}: ${r.reason}`);
   return Object.fromEntries(r.assignments.map((a) => [a.key, a.value]));
 }
@@ -16,7 +16,7 @@ function errorLine(text: string): number {
   return r.ok ? 0 : r.line;
 }
 
-test('reads the dotenvy dialect SecretSpec uses', () => {
+test('reads the dotenv-ng dialect SecretSpec 0.21 uses', () => {
   const text = [
     '# comment',
     '',
@@ -34,6 +34,11 @@ test('reads the dotenvy dialect SecretSpec uses', () => {
     'K=#only comment',
     'L.M_n=dotted',
     '  N = padded  ',
+    'O=two words',
+    "P=it's \"quoted\" # in the value: the apostrophe left a quote open",
+    'Q=escaped\\ ',
+    '1KEY=digits-first',
+    'R=\'single \\\' quote\'',
   ].join('\n');
   assert.deepEqual(values(text), {
     A: 'plain',
@@ -49,27 +54,25 @@ test('reads the dotenvy dialect SecretSpec uses', () => {
     K: '',
     'L.M_n': 'dotted',
     N: 'padded',
+    O: 'two words',
+    P: `it's "quoted" # in the value: the apostrophe left a quote open`,
+    Q: 'escaped ',
+    '1KEY': 'digits-first',
+    R: "single ' quote",
   });
 });
 
-test('substitutes $VAR and ${VAR}: environment first, then earlier keys', () => {
-  assert.deepEqual(values('A=one\nB=$A-${A}\nC="x${A}"\nD=$HOME', { HOME: '/home/u', A: 'env-wins' }), {
-    A: 'one',
-    B: 'env-wins-env-wins',
-    C: 'xenv-wins',
-    D: '/home/u',
-  });
-  // dotenvy stops a bare $NAME at the first non-alphanumeric, '_' included.
-  assert.deepEqual(values('MY=2\nB=$MY_VAR\nU=$UNSET.'), { MY: '2', B: '2_VAR', U: '.' });
+test('substitutes nothing: $VAR and ${VAR} stay literal, as SecretSpec 0.21 loads the file', () => {
+  assert.deepEqual(values('A=one\nB=$A-${A}\nC="x${A}"\nD=$HOME\nE=${unclosed'), { A: 'one', B: '$A-${A}', C: 'x${A}', D: '$HOME', E: '${unclosed' });
 });
 
-test('rejects what dotenvy rejects, naming only the line', () => {
-  assert.equal(errorLine('A=1\nB=two words\n'), 2);
-  assert.equal(errorLine('1KEY=x'), 1);
+test('rejects what dotenv-ng rejects, naming only the line', () => {
   assert.equal(errorLine('A=1\nB="never closed\nC=3\n'), 2);
-  assert.equal(errorLine('A="bad \\t escape"'), 1);
+  assert.equal(errorLine('A=1\n\nB="closed" then more'), 3);
   assert.equal(errorLine('NOEQUALS'), 1);
-  assert.equal(errorLine('A=${unclosed'), 1);
+  assert.equal(errorLine('A=1\r\n=no-key'), 2);
+  assert.equal(errorLine('A\u0001B=x'), 1);
+  assert.equal(errorLine('A="nul \u0000"'), 1);
 });
 
 const SAMPLE = ['# header comment', 'FIRST=1', '', '# about SECOND', 'export SECOND="two" # inline note', 'THIRD=3', ''].join('\n');
@@ -93,6 +96,8 @@ test('every tricky value round-trips through set and parse', () => {
 test('any string round-trips (property)', () => {
   fc.assert(
     fc.property(fc.string({ unit: 'binary', maxLength: 40 }), (value) => {
+      // No .env can carry NUL; the provider refuses such a value before writing.
+      fc.pre(!value.includes('\0'));
       assert.equal(values(setIn(SAMPLE, 'K', value)).K, value);
       assert.equal(values(setIn(SAMPLE, 'SECOND', value)).SECOND, value);
     }),
@@ -103,7 +108,7 @@ test('any string round-trips (property)', () => {
 test('set rewrites one line in place and keeps comments, order, export and inline notes', () => {
   assert.equal(
     setIn(SAMPLE, 'SECOND', 'new value'),
-    ['# header comment', 'FIRST=1', '', '# about SECOND', 'export SECOND="new value" # inline note', 'THIRD=3', ''].join('\n'),
+    ['# header comment', 'FIRST=1', '', '# about SECOND', 'export SECOND=new value # inline note', 'THIRD=3', ''].join('\n'),
   );
   assert.equal(setIn('A=1\nB=2\nA=3\n', 'A', 'x'), 'A=x\nB=2\n', 'later duplicates are dropped so the value is unambiguous');
   assert.equal(setIn('A=1', 'B', '2'), 'A=1\nB=2\n', 'a missing final newline is added before appending');

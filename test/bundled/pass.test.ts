@@ -74,8 +74,8 @@ test('a URI template picks the entry; values go through stdin, never argv', { sk
     ...env,
     PATH: `${wrapperBin}:${process.env.PATH}`,
   });
-  // SecretSpec trims what `pass show` prints, so surrounding whitespace is not kept by either tool.
-  for (const value of TRICKY_VALUES.filter((v) => v.trim() === v && v !== '')) {
+  // Entries end with one newline that is not part of the value (SecretSpec 0.21), so every value round-trips, whitespace and all.
+  for (const value of TRICKY_VALUES) {
     expectOk(await s.handle(dev.set('TEMPLATED', value)));
     assert.equal(expectOk(await s.handle(dev.get('TEMPLATED'))).value, value);
   }

@@ -64,13 +64,14 @@ async function kind(promise: Promise<unknown>): Promise<string> {
   }
 }
 
-test('a bundled provider serves every operation in-process, with the minimal environment', async () => {
+test("a bundled provider serves every operation in-process, with the server's whole environment", async () => {
   const seen: Seen = { hellos: [], envs: [], closed: 0 };
   const bundled = new Map([['keyring', memoryProvider('keyring', ['get', 'batch_get', 'exists', 'set', 'delete', 'reflect'], seen)]]);
   const host = new PluginHost({
     trusted: true,
     bundled,
-    env: { PATH: '/usr/bin', HOME: '/home/me', SECRET_TOKEN: 'nope' },
+    // Like SecretSpec's built-ins in the CLI, bundled providers read variables no plugin gets (env, PASSWORD_STORE_DIR…).
+    env: { PATH: '/usr/bin', HOME: '/home/me', PASSWORD_STORE_DIR: '/store', SECRETSPEC_FILE: '/another/secretspec.toml' },
     settings: { keyring: { env: { KEYRING_BACKEND: 'file' }, allowedSecrets: ['APP_*'] } },
   });
   try {
@@ -79,6 +80,7 @@ test('a bundled provider serves every operation in-process, with the minimal env
     assert.deepEqual(seen.envs[0], {
       PATH: '/usr/bin',
       HOME: '/home/me',
+      PASSWORD_STORE_DIR: '/store',
       KEYRING_BACKEND: 'file',
       SECRETSPEC_PROTOCOL_VERSION: '1',
       SECRETSPEC_PROVIDER_URI: 'keyring://',

@@ -48,3 +48,22 @@ test('the plugin environment is an allow-list plus settings plus SECRETSPEC_*', 
     SECRETSPEC_PROVIDER_URI: 'op://v',
   });
 });
+
+test('a bundled provider inherits the whole environment, except another session\'s SECRETSPEC_*', () => {
+  const env = pluginEnvironment({
+    base: { PATH: '/bin', GNUPGHOME: '/g', API_KEY: 'read by the env provider', SECRETSPEC_FILE: 'inherited', SECRETSPEC_PROFILE: 'prod' },
+    uri: 'pass://',
+    configFile: '/p/secretspec.toml',
+    extra: { PATH: '/custom' },
+    platform: 'linux',
+    inherit: true,
+  });
+  assert.deepEqual(env, {
+    PATH: '/custom',
+    GNUPGHOME: '/g',
+    API_KEY: 'read by the env provider',
+    SECRETSPEC_PROTOCOL_VERSION: '1',
+    SECRETSPEC_PROVIDER_URI: 'pass://',
+    SECRETSPEC_FILE: '/p/secretspec.toml',
+  });
+});

@@ -106,7 +106,7 @@ test("A.7.1 'madeup://x' without its plugin: not installed", () => {
   const issues = checkProviderSpec('madeup://x', { pluginInstalled: () => false });
   assert.deepEqual(
     issues.map((i) => [i.code, i.severity, i.message]),
-    [['plugin-not-installed', 'warning', "no plugin installed for scheme 'madeup': install secretspec-provider-madeup on PATH"]],
+    [['plugin-not-installed', 'warning', "no plugin installed for scheme 'madeup': install secretspec-provider-madeup on PATH, or register it with a SecretSpec 0.21 provider claim providers.d/madeup.secretspec.json"]],
   );
   assert.deepEqual(checkProviderSpec('madeup://x', { pluginInstalled: (s) => s === 'madeup' }), []);
 });

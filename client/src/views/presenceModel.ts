@@ -106,9 +106,9 @@ export function viewState(results: CheckResult[]): ViewState | undefined {
 }
 
 const ADVICE: Partial<Record<ErrorKind, string>> = {
-  plugin_not_installed: 'Install the provider plugin on your PATH or register it in the setting secretspec.plugins.',
+  plugin_not_installed: 'Install the provider plugin on your PATH or register it in the setting secretspec.plugins (a SecretSpec 0.21 claim in providers.d serves the CLI only).',
   untrusted_workspace: 'Trust this folder to let SecretSpec ask providers.',
-  no_provider_configured: 'Give the secret a providers list, add profile defaults, or set secretspec.defaultProvider.',
+  no_provider_configured: 'Give the secret a providers list, add profile defaults, set [defaults] provider in your SecretSpec user config, or set secretspec.defaultProvider.',
   timeout: 'The provider did not answer in time; check it, or raise secretspec.requestTimeoutMs.',
   plugin_crashed: 'The provider plugin crashed; see SecretSpec: Show Output.',
   auth_failed: 'Log in to or unlock the provider, then run SecretSpec: Check Now.',

@@ -43,18 +43,15 @@ export function buildReport(input: ReportInput): { report: ResolutionReport; unr
   // What each stored secret came to, by position; looked up by name only if compositions or groups need it.
   const states: State[] = new Array<State>(profile.secrets.size);
 
-  // One literal with a fixed key order (serialized reports keep it); this runs once per secret of a possibly large profile.
+  // Literals in SecretSpec's field order (`SecretResolution`), so a serialized report reads like
+  // `check --json`'s; this runs once per secret of a possibly large profile.
   const entry = (s: EffectiveSecret, outcome: ReportSecret['status'], provenance?: { source_provider: string } | 'default' | 'generated'): ReportSecret => {
-    const e: ReportSecret = {
-      name: s.name,
-      required: reportRequired(s),
-      default_applied: provenance === 'default',
-      generated: provenance === 'generated',
-      as_path: s.fields.as_path?.value === true,
-      status: outcome,
-    };
-    if (typeof provenance === 'object') e.source_provider = provenance.source_provider;
-    return e;
+    const required = reportRequired(s);
+    const as_path = s.fields.as_path?.value === true;
+    if (typeof provenance === 'object') {
+      return { name: s.name, status: outcome, required, source_provider: provenance.source_provider, default_applied: false, generated: false, as_path };
+    }
+    return { name: s.name, status: outcome, required, default_applied: provenance === 'default', generated: provenance === 'generated', as_path };
   };
 
   const composed: EffectiveSecret[] = [];

@@ -1,6 +1,10 @@
-// Which providers answer for a secret, in order (providers-and-check §B.1):
-// the effective `providers` chain (already merged with the default profile
-// and the profile's `[defaults]`), else the user's default provider.
+// Which providers answer for a secret, in order (providers-and-check §B.1,
+// plan.rs `route_for`): an explicit override (SECRETSPEC_PROVIDER) replaces
+// every chain; else the effective `providers` chain (already merged with the
+// default profile and the `[defaults]` tables); else the default provider
+// (the secretspec.defaultProvider setting, else the user config's
+// `[defaults] provider`, chosen by the caller). Aliases are the manifest's,
+// with the user config's already merged in by the caller.
 import type { EffectiveSecret } from '../manifest/effective';
 import type { MergedManifest } from '../manifest/model';
 import { BUILTIN_SCHEMES } from '../manifest/providers/registry';
@@ -78,17 +82,28 @@ export function defaultProviderLabel(spec: string, manifest: MergedManifest, lab
   return typeof e === 'string' ? redactSpec(spec) : e[0] ? label(e[0]) : '';
 }
 
-export function routeFor(secret: EffectiveSecret, manifest: MergedManifest, defaultProvider: string | undefined): Route {
+/**
+ * How SecretSpec's report names an override (`override_display_uri`): through
+ * its alias (a cached route: its first source), else as written (`env`, not
+ * `env://`), credential-free.
+ */
+export function overrideLabel(spec: string, manifest: MergedManifest): string {
+  const alias = spec.includes('://') ? undefined : manifest.providers.get(spec);
+  const source = alias?.uri?.value ?? alias?.fallback?.[0]?.value;
+  const leaf = source !== undefined && !source.includes('://') ? (manifest.providers.get(source)?.uri?.value ?? source) : source;
+  return redactSpec(leaf ?? spec);
+}
+
+/** Said when a secret has no route, by `check` and by writes alike. */
+export function noProviderMessage(secret: EffectiveSecret): string {
+  return `No provider backend configured for '${secret.name}': add providers = [...] to it, a [profiles.${secret.profile}.defaults] providers list, set [defaults] provider in the SecretSpec user config, or set secretspec.defaultProvider`;
+}
+
+export function routeFor(secret: EffectiveSecret, manifest: MergedManifest, defaultProvider: string | undefined, override?: string): Route {
   const chain = secret.fields.providers?.value ?? [];
-  const specs = chain.length ? chain : defaultProvider ? [defaultProvider] : [];
-  if (!specs.length) {
-    return {
-      ok: false,
-      kind: 'no_provider_configured',
-      provider: '',
-      message: `No provider backend configured for '${secret.name}': add providers = [...] to it, a [profiles.${secret.profile}.defaults] providers list, or set secretspec.defaultProvider`,
-    };
-  }
+  // The override collapses the route to that one store, with no fallback; a cached alias keeps its own route.
+  const specs = override ? [override] : chain.length ? chain : defaultProvider ? [defaultProvider] : [];
+  if (!specs.length) return { ok: false, kind: 'no_provider_configured', provider: '', message: noProviderMessage(secret) };
   const endpoints: Endpoint[] = [];
   for (const spec of specs) {
     const e = expand(spec, manifest);
@@ -98,5 +113,5 @@ export function routeFor(secret: EffectiveSecret, manifest: MergedManifest, defa
     }
     endpoints.push(...e);
   }
-  return { ok: true, endpoints, explicit: chain.length > 0 };
+  return { ok: true, endpoints, explicit: override !== undefined || chain.length > 0 };
 }

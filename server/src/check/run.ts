@@ -6,11 +6,11 @@
 import type { CheckResult, ErrorKind } from '../../../protocol/src';
 import type { EffectiveProfile, EffectiveSecret } from '../manifest/effective';
 import type { MergedManifest } from '../manifest/model';
-import { splitSpec } from '../manifest/providers/specs';
+import { redactSpec, splitSpec } from '../manifest/providers/specs';
 import { ProviderError } from '../plugins/types';
 import { addressKey } from './address';
 import { buildReport, type Presence } from './report';
-import { defaultProviderLabel, routeFor, type Endpoint, type Route } from './route';
+import { defaultProviderLabel, overrideLabel, routeFor, type Endpoint, type Route } from './route';
 
 export type PresenceOutcome = { ok: true; value: boolean } | { ok: false; error: { kind: ErrorKind; message: string } };
 
@@ -25,6 +25,8 @@ export interface CheckInput {
   /** Profiles to check; default: all. */
   only?: readonly string[];
   defaultProvider?: string;
+  /** SECRETSPEC_PROVIDER: the one store every secret is asked of, whatever its chain. */
+  override?: string;
   probe: PresenceProbe;
   /**
    * An untrusted workspace: the host refuses every question, and that refusal
@@ -108,14 +110,16 @@ async function checkProfile(profile: EffectiveProfile, project: string, input: C
     const chainKey = chain.length === 1 ? chain[0]! : chain.join('\u0000');
     const known = routes.get(chainKey);
     if (known) return known;
-    const route = routeFor(s, input.manifest, input.defaultProvider);
+    const route = routeFor(s, input.manifest, input.defaultProvider, input.override);
     // Failures name the secret, so only successes are shared.
     if (route.ok) routes.set(chainKey, route);
     return route;
   };
   // Every chain is walked one link at a time, batching per URI at each link.
   let batches = new Map<string, Batch>();
-  // The report's provider label: the least primary display if every route is explicit, else the first implicit one.
+  // The report's provider label: if every route is explicit, the least primary spec as the route names it
+  // (an alias resolved, a bare name kept: `keyring`, not `keyring://`), redacted after choosing, as
+  // SecretSpec's `validation_report_provider_uri` does; else the first implicit one.
   let explicitAll = true;
   let leastPrimary: string | undefined;
   let firstImplicit: string | undefined;
@@ -134,7 +138,7 @@ async function checkProfile(profile: EffectiveProfile, project: string, input: C
       explicitAll = false;
       firstImplicit ??= sourceLabel(primary);
     }
-    if (leastPrimary === undefined || primary.display < leastPrimary) leastPrimary = primary.display;
+    if (leastPrimary === undefined || primary.spec < leastPrimary) leastPrimary = primary.spec;
   }
 
   for (let link = 0; batches.size; link++) {
@@ -165,7 +169,13 @@ async function checkProfile(profile: EffectiveProfile, project: string, input: C
   }
 
   const providerLabel =
-    explicitAll && leastPrimary !== undefined ? leastPrimary : input.defaultProvider ? (firstImplicit ?? defaultProviderLabel(input.defaultProvider, input.manifest, sourceLabel)) : '';
+    input.override !== undefined
+      ? overrideLabel(input.override, input.manifest)
+      : explicitAll && leastPrimary !== undefined
+        ? redactSpec(leastPrimary)
+        : input.defaultProvider
+          ? (firstImplicit ?? defaultProviderLabel(input.defaultProvider, input.manifest, sourceLabel))
+          : '';
   return buildReport({
     profile,
     presence,

@@ -15,7 +15,7 @@ import { fileRoot } from '../plugins/bundled/file';
 import { passStoreDir } from '../plugins/bundled/pass';
 import { parseProviderUri, queryValue } from '../plugins/bundled/uri';
 import { addressKey, type Problem } from './address';
-import { hostUri, type Endpoint } from './route';
+import { hostUri, noProviderMessage, type Endpoint } from './route';
 
 export type { Problem } from './address';
 
@@ -84,20 +84,15 @@ export interface WriteRoute {
 }
 
 /**
- * The write destination of a secret: the first `providers` entry, else the
- * default provider. A cached alias is a whole route whose cache only
+ * The write destination of a secret: the override (SECRETSPEC_PROVIDER), else
+ * the first `providers` entry, else the default provider. A cached alias is a whole route whose cache only
  * accelerates reads, so its writes go to the authoritative source (the inline
  * `uri`, or the first `fallback`), as SecretSpec's write path does.
  */
-export function writeRoute(secret: EffectiveSecret, manifest: MergedManifest, defaultProvider: string | undefined): WriteRoute | Problem {
+export function writeRoute(secret: EffectiveSecret, manifest: MergedManifest, defaultProvider: string | undefined, override?: string): WriteRoute | Problem {
   const chain = secret.fields.providers?.value ?? [];
-  const first = chain[0] ?? defaultProvider;
-  if (first === undefined) {
-    return {
-      kind: 'no_provider_configured',
-      message: `No provider backend configured for '${secret.name}': add providers = [...] to it, a [profiles.${secret.profile}.defaults] providers list, or set secretspec.defaultProvider`,
-    };
-  }
+  const first = override ?? chain[0] ?? defaultProvider;
+  if (first === undefined) return { kind: 'no_provider_configured', message: noProviderMessage(secret) };
   const alias = first.includes('://') ? undefined : manifest.providers.get(first);
   if (!alias || !isCached(alias.kind)) {
     const primary = leafEndpoint(first, manifest);
@@ -207,6 +202,8 @@ export interface WriteInput {
   profile: string;
   name: string;
   defaultProvider: string | undefined;
+  /** SECRETSPEC_PROVIDER: where every write goes. */
+  override?: string;
   base: PathBase;
 }
 
@@ -240,7 +237,7 @@ export function planWrite(input: WriteInput): WritePlan {
       },
     };
   }
-  const route = writeRoute(secret, input.manifest, input.defaultProvider);
+  const route = writeRoute(secret, input.manifest, input.defaultProvider, input.override);
   if (isProblem(route)) return { problem: route };
   const project = input.manifest.project.name?.value ?? '';
   const addressed = addressKey(secret, route.primary, input.manifest, { project, profile: input.profile });
@@ -273,6 +270,8 @@ export interface ImportInput {
   profile: EffectiveProfile;
   source: Endpoint;
   defaultProvider: string | undefined;
+  /** SECRETSPEC_PROVIDER: the destination of every copy. */
+  override?: string;
   deleteSource: boolean;
   base: PathBase;
 }
@@ -297,7 +296,7 @@ export function planImport(input: ImportInput): { ok: true; entries: ImportEntry
         problem: { kind: 'read_only', message: `Secret '${secret.name}' uses \`extract\` and is read-only; update its containing document in the source provider instead` },
       };
     }
-    const route = writeRoute(secret, input.manifest, input.defaultProvider);
+    const route = writeRoute(secret, input.manifest, input.defaultProvider, input.override);
     if (isProblem(route)) return { ok: false, problem: route };
     const where = { project, profile: input.profile.name };
     const from = addressKey(secret, input.source, input.manifest, where);

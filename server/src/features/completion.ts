@@ -12,7 +12,7 @@ import type { SourceMap } from '../manifest/locate';
 import type { AliasModel } from '../manifest/model';
 import type { TomlPath } from '../manifest/path';
 import { builtinProvider, BUILTIN_SCHEMES } from '../manifest/providers/registry';
-import { splitSpec } from '../manifest/providers/specs';
+import { redactSpec, splitSpec } from '../manifest/providers/specs';
 import { cursorContext, type CursorContext } from './cursor';
 import type { Analysis } from './diagnostics';
 import { keyDocMarkdown, keyDocsFor, ROOT_TABLE_DOCS, SCHEME_SHAPES, SECRET_FIELD_DOCS, type KeyDoc } from './docs';
@@ -23,6 +23,8 @@ export interface CompletionEnv {
   pluginSchemes(): string[];
   /** Relative directories holding a `secretspec.toml`, for `extends`. */
   manifestDirs(): string[];
+  /** The user config's `[defaults.providers]`, which the manifest can name too. */
+  userAliases?(): ReadonlyMap<string, AliasModel>;
 }
 
 interface Facts {
@@ -38,7 +40,7 @@ interface Facts {
 const escapeSnippet = (s: string) => s.replace(/[$}\\]/g, (c) => `\\${c}`);
 const bareKey = (s: string) => (/^[A-Za-z0-9_-]+$/.test(s) ? s : JSON.stringify(s));
 
-function facts(analysis: Analysis, complete: Analysis | undefined): Facts {
+function facts(analysis: Analysis, complete: Analysis | undefined, userAliases: ReadonlyMap<string, AliasModel> | undefined): Facts {
   const map = analysis.load.root.map;
   const written = new Map<string, Set<string>>();
   for (const n of map.all()) {
@@ -53,6 +55,8 @@ function facts(analysis: Analysis, complete: Analysis | undefined): Facts {
   const aliases = new Map<string, AliasModel | undefined>();
   for (const [name, a] of complete?.load.merged?.providers ?? []) aliases.set(name, a);
   for (const n of map.all()) if (n.path[0] === 'providers' && n.path.length === 2 && typeof n.path[1] === 'string' && !aliases.has(n.path[1])) aliases.set(n.path[1], undefined);
+  // The project's own aliases shadow the user's of the same name.
+  for (const [name, a] of userAliases ?? []) if (!aliases.has(name)) aliases.set(name, a);
   const secretsOf = (p: string) => {
     const names = new Set(written.get(p) ?? []);
     for (const n of effective?.get(p)?.secrets.keys() ?? []) names.add(n);
@@ -71,7 +75,7 @@ function facts(analysis: Analysis, complete: Analysis | undefined): Facts {
 export function completions(analysis: Analysis, complete: Analysis | undefined, offset: number, env: CompletionEnv): CompletionItem[] {
   const text = analysis.load.root.text;
   const ctx = cursorContext(text, offset);
-  const f = facts(analysis, complete);
+  const f = facts(analysis, complete, env.userAliases?.());
   const range = (start: number, end: number): Range => ({ start: f.map.positionAt(start), end: f.map.positionAt(end) });
   switch (ctx.kind) {
     case 'header':
@@ -170,7 +174,7 @@ function keyItems(f: Facts, ctx: Extract<CursorContext, { kind: 'key' }>, range:
       items.push({
         label: name,
         kind: CompletionItemKind.Reference,
-        detail: alias?.uri ? alias.uri.value : 'provider alias',
+        detail: alias?.uri ? redactSpec(alias.uri.value) : 'provider alias',
         textEdit: { range, newText: `${bareKey(name)} = { item = "$1" }` },
         insertTextFormat: InsertTextFormat.Snippet,
       });
@@ -285,7 +289,8 @@ function specItems(f: Facts, ctx: Extract<CursorContext, { kind: 'value' }>, rol
       items.push({
         label: name,
         kind: CompletionItemKind.Reference,
-        detail: alias?.uri ? `alias → ${alias.uri.value}` : 'provider alias',
+        // Credential-free: a user alias's URI comes from another file, never shown whole.
+        detail: alias?.uri ? `alias → ${redactSpec(alias.uri.value)}` : 'provider alias',
         textEdit: { range, newText: wrap(escapeSnippet(name)) },
         insertTextFormat: InsertTextFormat.Snippet,
         ...(ctx.inString ? {} : { filterText: `"${name}"` }),

@@ -8,7 +8,7 @@ import type { SourceMap, Span } from '../manifest/locate';
 import { parseFile } from '../manifest/parse';
 import type { TomlPath } from '../manifest/path';
 import { validate, type RuleEnvironment, type Validation } from '../rules';
-import type { Anchor, Problem, Severity } from '../rules/problem';
+import type { Anchor, Problem, Severity } from '../manifest/problem';
 
 export const diskIO: ManifestIO = {
   async readFile(path) {

@@ -4,7 +4,7 @@
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { CodeActionKind, type Position, type ServerCapabilities } from 'vscode-languageserver/node';
 import { isManifestUri } from '../manifest/documents';
-import type { ServerContext } from '../server';
+import type { ServerContext } from '../context';
 import { codeActions } from './codeActions';
 import { completions } from './completion';
 import type { Analysis } from './diagnostics';
@@ -13,6 +13,7 @@ import { inlayHints } from './inlayHints';
 import { definition, references, type ManifestFile } from './navigation';
 import { prepareRename, rename } from './rename';
 import { documentSymbols } from './symbols';
+import { userConfigCompletions, userConfigHover } from './userConfigDocument';
 import { manifestDirsNear, pluginSchemesOnPath } from './workspaceScan';
 
 export function registerEditingFeatures(context: ServerContext): ServerCapabilities {
@@ -44,20 +45,28 @@ export function registerEditingFeatures(context: ServerContext): ServerCapabilit
   const pluginSchemes = () => pluginSchemesOnPath(process.env['PATH'], context.workspaceFolders);
   const manifestPath = (uri: string) => (uri.startsWith('file:') ? fileURLToPath(uri) : null);
 
+  const userAliases = () => context.userConfig()?.aliases ?? new Map();
+
   connection.onCompletion(async (params) => {
+    const user = context.userConfigDocument(params.textDocument.uri);
+    if (user) return userConfigCompletions(user, user.parsed.map.offsetAt(params.position.line, params.position.character), { pluginSchemes });
     const got = await current(params.textDocument.uri);
     if (!got) return [];
     const path = manifestPath(params.textDocument.uri);
     return completions(got.analysis, got.complete, got.offset(params.position), {
       pluginSchemes,
       manifestDirs: () => (path ? manifestDirsNear(path) : []),
+      userAliases,
     });
   });
 
   connection.onHover(async (params) => {
+    const env = { pluginInstalled: (s: string) => pluginSchemes().includes(s), advertised: (s: string) => context.pluginCapabilities(s), engine: context.engine() };
+    const user = context.userConfigDocument(params.textDocument.uri);
+    if (user) return userConfigHover(user, user.parsed.map.offsetAt(params.position.line, params.position.character), env);
     const got = await current(params.textDocument.uri);
     if (!got) return null;
-    return hover(got.analysis, got.complete, got.offset(params.position), { pluginInstalled: (s) => pluginSchemes().includes(s), advertised: (s) => context.pluginCapabilities(s), engine: context.engine() });
+    return hover(got.analysis, got.complete, got.offset(params.position), { ...env, userAliases: userAliases() });
   });
 
   connection.onCodeAction(async (params) => {
@@ -73,7 +82,7 @@ export function registerEditingFeatures(context: ServerContext): ServerCapabilit
 
   connection.onDefinition(async (params) => {
     const got = await current(params.textDocument.uri);
-    return got ? definition(got.analysis, params.textDocument.uri, got.offset(params.position)) : [];
+    return got ? definition(got.analysis, params.textDocument.uri, got.offset(params.position), context.userConfig()) : [];
   });
 
   connection.onReferences(async (params) => {

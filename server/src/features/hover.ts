@@ -5,7 +5,7 @@
 import { MarkupKind, type Hover } from 'vscode-languageserver/node';
 import type { EffectiveSecret } from '../manifest/effective';
 import type { Span } from '../manifest/locate';
-import type { MergedManifest } from '../manifest/model';
+import type { AliasModel, MergedManifest } from '../manifest/model';
 import { pathKey, type TomlPath } from '../manifest/path';
 import { builtinProvider } from '../manifest/providers/registry';
 import { classifySpec, redactSpec, splitSpec } from '../manifest/providers/specs';
@@ -15,6 +15,7 @@ import type { Analysis } from './diagnostics';
 import { keyDocMarkdown, keyDocsFor, ROOT_TABLE_DOCS, SCHEME_SHAPES } from './docs';
 import { keySpans, occurrenceAt, occurrences, SECRET_KINDS, specRole, stringContent } from './occurrences';
 import { storageAddress } from './storage';
+import { withUserAliases } from '../userConfig/defaults';
 import { DEFAULT_ENGINE, formatVersion, type Engine } from '../engine/version';
 
 export interface HoverEnv {
@@ -23,6 +24,8 @@ export interface HoverEnv {
   advertised?(scheme: string): readonly string[] | undefined;
   /** The SecretSpec release the manifest is checked against. */
   engine?: Engine;
+  /** The user config's `[defaults.providers]`, which a manifest can name too. */
+  userAliases?: ReadonlyMap<string, AliasModel>;
 }
 
 const code = (s: string) => `\`${s.replace(/`/g, "'")}\``;
@@ -32,12 +35,13 @@ export function hover(analysis: Analysis, complete: Analysis | undefined, offset
   const keys = keySpans(map);
   const occ = occurrenceAt(occurrences(map, keys), offset);
   const model = complete ?? analysis;
+  const aliasScope = model.load.merged && withUserAliases(model.load.merged, env.userAliases);
   const range = (s: Span) => ({ start: map.positionAt(s.start), end: map.positionAt(s.end) });
   const md = (value: string, s: Span): Hover => ({ contents: { kind: MarkupKind.Markdown, value }, range: range(s) });
 
   if (occ && SECRET_KINDS.has(occ.kind)) return md(secretHover(model, occ.name), occ.span);
   if (occ && (occ.kind === 'alias-decl' || occ.kind === 'alias-use' || occ.kind === 'refs-key')) {
-    return md(specHover(model.load.merged, occ.name, env), occ.span);
+    return md(specHover(aliasScope, occ.name, env), occ.span);
   }
   for (const [k, spans] of keys) {
     const s = spans.find((sp) => sp.start <= offset && offset < sp.end);
@@ -52,7 +56,7 @@ export function hover(analysis: Analysis, complete: Analysis | undefined, offset
     if (!specRole(node.path)) continue;
     const content = stringContent(map, node.path);
     if (!content) continue;
-    return md(specHover(model.load.merged, map.text.slice(content.start, content.end), env), content);
+    return md(specHover(aliasScope, map.text.slice(content.start, content.end), env), content);
   }
   return null;
 }
@@ -157,7 +161,7 @@ export function specHover(merged: MergedManifest | undefined, spec: string, env:
   const lines: string[] = [];
   let target = spec;
   if (alias) {
-    lines.push(`**Provider alias \`${spec}\`**`);
+    lines.push(`**Provider alias \`${spec}\`**${env.userAliases?.get(spec) === alias ? ' (from your SecretSpec user config)' : ''}`);
     if (alias.uri) {
       lines.push('', `Resolves to ${code(redactSpec(alias.uri.value))}.`);
       target = alias.uri.value;

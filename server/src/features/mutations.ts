@@ -48,7 +48,7 @@ import type { MergedManifest } from '../manifest/model';
 import type { PluginSession } from '../plugins/host';
 import { asProviderError } from '../plugins/session';
 import { ProviderError, type Address } from '../plugins/types';
-import type { ServerContext } from '../server';
+import type { ServerContext } from '../context';
 import type { PresenceService } from './presence';
 import { documentUri, isManifest, optionalBoolean, requestFailure, requireString } from './requestParams';
 
@@ -105,7 +105,14 @@ class Mutations {
     if (!manifest || !profiles) throw requestFailure('invalid_request', 'the manifest does not parse; fix its syntax errors first');
     const configFile = uri.startsWith('file:') ? fileURLToPath(uri) : null;
     const baseDir = configFile ? path.dirname(configFile) : process.cwd();
-    return { uri, manifest, profiles, project: manifest.project.name?.value ?? '', configFile, base: { configFile, baseDir, ...this.home() } };
+    return {
+      uri,
+      manifest: this.presence.routingManifest(manifest),
+      profiles,
+      project: manifest.project.name?.value ?? '',
+      configFile,
+      base: { configFile, baseDir, ...this.home() },
+    };
   }
 
   private home(): { home?: string } {
@@ -117,7 +124,16 @@ class Mutations {
   }
 
   private plan(loaded: LoadedManifest, profile: string, name: string): WritePlan {
-    return planWrite({ manifest: loaded.manifest, profiles: loaded.profiles, profile, name, defaultProvider: this.presence.defaultProvider, base: loaded.base });
+    const override = this.presence.providerOverride;
+    return planWrite({
+      manifest: loaded.manifest,
+      profiles: loaded.profiles,
+      profile,
+      name,
+      defaultProvider: this.presence.defaultProvider,
+      ...(override ? { override } : {}),
+      base: loaded.base,
+    });
   }
 
   async writeTarget(params: WriteTargetParams): Promise<WriteTargetResult> {
@@ -202,6 +218,7 @@ class Mutations {
       profile: loaded.profiles.get(profileName)!,
       source,
       defaultProvider: this.presence.defaultProvider,
+      ...(this.presence.providerOverride ? { override: this.presence.providerOverride } : {}),
       deleteSource,
       base: loaded.base,
     });

@@ -1,4 +1,5 @@
-// Go to definition and find references: alias uses ↔ `[providers]` entry,
+// Go to definition and find references: alias uses ↔ `[providers]` entry
+// (or the user config's `[defaults.providers]` entry),
 // `${NAME}` → the declaration its profile uses, scope entries and `refs`
 // keys → their targets, a redeclared secret → its `[profiles.default]`
 // declaration, an `extends` entry → the parent file.
@@ -8,11 +9,12 @@ import type { Location } from 'vscode-languageserver/node';
 import { resolveExtends } from '../manifest/load';
 import type { SourceMap } from '../manifest/locate';
 import type { Origin } from '../manifest/model';
+import type { UserConfig } from '../userConfig/parse';
 import type { Analysis } from './diagnostics';
 import { ALIAS_KINDS, occurrenceAt, occurrences, SECRET_KINDS, stringContent, type Occurrence } from './occurrences';
 
-function locate(analysis: Analysis, uri: string, at: Origin): Location | undefined {
-  const file = at.file ? analysis.load.files.get(at.file) : undefined;
+function locate(analysis: Analysis, uri: string, at: Origin, user: UserConfig | undefined): Location | undefined {
+  const file = at.file ? (at.file === user?.path ? user.parsed : analysis.load.files.get(at.file)) : undefined;
   const map: SourceMap | undefined = at.file ? file?.map : analysis.load.root.map;
   if (!map) return undefined;
   const node = map.get(at.path);
@@ -33,7 +35,8 @@ function secretTarget(analysis: Analysis, name: string, profile: string | undefi
   return fallback?.at;
 }
 
-export function definition(analysis: Analysis, uri: string, offset: number): Location[] {
+/** `user`: the user config, whose aliases a manifest can name (a project alias of the same name wins). */
+export function definition(analysis: Analysis, uri: string, offset: number, user?: UserConfig): Location[] {
   const map = analysis.load.root.map;
   const occ = occurrenceAt(occurrences(map), offset);
   if (!occ) return extendsTarget(analysis, offset);
@@ -43,8 +46,10 @@ export function definition(analysis: Analysis, uri: string, offset: number): Loc
   else if (occ.kind === 'secret-decl') {
     const base = occ.profile !== 'default' ? analysis.validation.profiles?.get(occ.profile ?? '')?.secrets.get(occ.name)?.base : undefined;
     at = base?.at;
-  } else if (ALIAS_KINDS.has(occ.kind) && occ.kind !== 'alias-decl') at = analysis.load.merged?.providers.get(occ.name)?.at;
-  const loc = at && locate(analysis, uri, at);
+  } else if (ALIAS_KINDS.has(occ.kind) && occ.kind !== 'alias-decl') {
+    at = analysis.load.merged?.providers.get(occ.name)?.at ?? user?.aliases.get(occ.name)?.at;
+  }
+  const loc = at && locate(analysis, uri, at, user);
   return loc ? [loc] : [];
 }
 

@@ -6,9 +6,10 @@ import { pathToFileURL } from 'node:url';
 import { OutlineRequest, type OutlineParams, type OutlineResult, type OutlineSecret } from '../../../protocol/src';
 import type { EffectiveProfile, EffectiveSecret } from '../manifest/effective';
 import type { SourceMap, Span } from '../manifest/locate';
-import type { MergedManifest, Origin } from '../manifest/model';
+import type { AliasModel, MergedManifest, Origin } from '../manifest/model';
 import { redactSpec } from '../manifest/providers/specs';
-import type { ServerContext } from '../server';
+import type { ServerContext } from '../context';
+import { defaultProfile, withUserAliases } from '../userConfig/defaults';
 import { documentUri, isManifest, requestFailure } from './requestParams';
 import { anchorSpan, toRange, type Analysis } from './diagnostics';
 
@@ -65,14 +66,21 @@ function aliasTargets(manifest: MergedManifest): Record<string, string> {
   return out;
 }
 
+/** What the outline takes from the user's own SecretSpec set-up. */
+export interface OutlineUser {
+  aliases?: ReadonlyMap<string, AliasModel>;
+  defaultProfile?: string;
+}
+
 /** The outline of an analysed manifest, or undefined when it does not parse far enough to have profiles. */
-export function outline(analysis: Analysis, uri: string): OutlineResult | undefined {
+export function outline(analysis: Analysis, uri: string, user: OutlineUser = {}): OutlineResult | undefined {
   const manifest = analysis.load.merged;
   const profiles: ReadonlyMap<string, EffectiveProfile> | undefined = analysis.validation.profiles;
   if (!manifest || !profiles) return undefined;
   return {
     project: manifest.project.name?.value ?? '',
-    aliases: aliasTargets(manifest),
+    aliases: aliasTargets(withUserAliases(manifest, user.aliases)),
+    ...(user.defaultProfile ? { defaultProfile: user.defaultProfile } : {}),
     profiles: [...profiles.values()].map((p) => ({
       name: p.name,
       inherits: p.inherits,
@@ -86,7 +94,8 @@ export function registerOutline(ctx: ServerContext): void {
     const uri = documentUri(params);
     const analysis = isManifest(uri) ? await ctx.analysisFor(uri) : undefined;
     if (!analysis) throw requestFailure('invalid_request', `${uri} is not an open secretspec.toml`);
-    const result = outline(analysis, uri);
+    const config = ctx.userConfig();
+    const result = outline(analysis, uri, { ...(config ? { aliases: config.aliases } : {}), defaultProfile: defaultProfile(process.env, config) });
     if (!result) throw requestFailure('invalid_request', 'the manifest does not parse; fix its syntax errors first');
     return result;
   });

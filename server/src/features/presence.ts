@@ -1,16 +1,20 @@
 // `secretspec/check` and the presence warnings: the plugin host answers
 // whether each declared secret is present; a required secret found missing
 // gets one Warning on its declaration listing the profiles it is missing in.
+import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver/node';
 import { CheckRequest, DidChangePresenceNotification, type CheckParams, type CheckResult } from '../../../protocol/src';
 import { runCheck, type PresenceProbe } from '../check/run';
+import type { MergedManifest } from '../manifest/model';
 import { bundledProviders } from '../plugins/bundled';
 import { canonicalUri } from '../plugins/bundled/canonical';
+import { claimDirectories, findClaim } from '../plugins/discovery';
 import { PluginHost, type PluginSettings } from '../plugins/host';
 import { ProviderError } from '../plugins/types';
-import type { ServerContext } from '../server';
+import type { ServerContext } from '../context';
+import { providerOverride, withUserAliases } from '../userConfig/defaults';
 import { anchorSpan, toRange } from './diagnostics';
 import { documentUri, isManifest, requestFailure } from './requestParams';
 
@@ -32,6 +36,8 @@ export class PresenceService {
   private readonly advertised = new Map<string, readonly string[]>();
   /** Bumped whenever settings change, so a request never joins a check that runs on older settings. */
   private generation = 0;
+  /** SecretSpec 0.21's provider claim directories for this server's user (the environment does not change). */
+  private readonly claimDirs = claimDirectories(process.env, process.platform);
   /**
    * The settings read in progress, from startup until the first answer and
    * again after each change: a check or write decided meanwhile would use a
@@ -74,6 +80,7 @@ export class PresenceService {
         settings: this.settings.plugins ?? {},
         workspaceFolders: this.ctx.workspaceFolders,
         bundled: bundledProviders(),
+        claimDirs: this.claimDirs,
         ...(this.settings.requestTimeoutMs ? { timeouts: { requestMs: this.settings.requestTimeoutMs } } : {}),
         log: (text) => this.ctx.connection.console.log(text),
       });
@@ -86,13 +93,17 @@ export class PresenceService {
     return this.advertised.get(scheme);
   }
 
-  /** Whether a plugin for `scheme` can be found (settings, bundled, PATH). Starts nothing. */
+  /**
+   * Whether `scheme` has a provider: a plugin found through settings, bundled
+   * or PATH, or a SecretSpec 0.21 claim the CLI would use. Starts nothing.
+   */
   pluginInstalled(scheme: string): boolean {
     try {
       this.pluginHost().resolve(`${scheme}://`);
       return true;
     } catch (error) {
-      return !(error instanceof ProviderError && error.kind === 'plugin_not_installed');
+      if (!(error instanceof ProviderError && error.kind === 'plugin_not_installed')) return true;
+      return findClaim(scheme, this.claimDirs, existsSync, process.platform) !== undefined;
     }
   }
 
@@ -130,9 +141,28 @@ export class PresenceService {
     return this.settings.checkOnSave !== false;
   }
 
-  /** The `secretspec.defaultProvider` setting: the route of secrets without a providers list. */
+  /**
+   * The route of secrets without a providers list: the
+   * `secretspec.defaultProvider` setting (an explicit choice for this
+   * editor), else the user config's `[defaults] provider`, as the CLI uses it.
+   */
   get defaultProvider(): string | undefined {
-    return this.settings.defaultProvider || undefined;
+    return this.settings.defaultProvider || this.ctx.userConfig()?.provider?.value || undefined;
+  }
+
+  /** `SECRETSPEC_PROVIDER` in the server's environment: the one store every secret is routed to, as the CLI does. */
+  get providerOverride(): string | undefined {
+    return providerOverride(process.env);
+  }
+
+  /** The manifest with the user config's aliases merged in, as routing resolves names. */
+  routingManifest(merged: MergedManifest): MergedManifest {
+    return withUserAliases(merged, this.ctx.userConfig()?.aliases);
+  }
+
+  /** The user config changed on disk: a check running now used the old one, so none is joined. */
+  userConfigChanged(): void {
+    this.generation++;
   }
 
   /**
@@ -194,11 +224,14 @@ export class PresenceService {
         return session.presence(address, keys);
       },
     };
+    const defaultProvider = this.defaultProvider;
+    const override = this.providerOverride;
     const result = await runCheck({
-      manifest: merged,
+      manifest: this.routingManifest(merged),
       profiles,
       ...(only ? { only } : {}),
-      ...(this.settings.defaultProvider ? { defaultProvider: this.settings.defaultProvider } : {}),
+      ...(defaultProvider ? { defaultProvider } : {}),
+      ...(override ? { override } : {}),
       probe,
       untrusted: this.ctx.options.trusted !== true,
       ...(analysis.load.root.path ? { canonical: canonicalFor(analysis.load.root.path) } : {}),

@@ -3,7 +3,7 @@
 // problems, a missing file and a cycle are reported on the root's `extends`
 // entry that leads to them, since the parent is not the open document.
 import { dirname, isAbsolute, resolve } from 'node:path';
-import type { Problem } from '../rules/problem';
+import type { Problem } from './problem';
 import type { DocumentModel, MergedManifest, ProfileModel, ProjectModel } from './model';
 import { parseFile, type ParsedFile } from './parse';
 import type { TomlPath } from './path';

@@ -3,7 +3,7 @@
 // silently ignores (Information). Unlike serde, which stops at the first
 // error, every independent problem is collected; a field with a bad value is
 // left out of the model so later rules don't pile on.
-import type { Problem } from '../rules/problem';
+import type { Problem } from './problem';
 import { suggest } from './suggest';
 import {
   ENCODINGS,

@@ -1,7 +1,7 @@
 // The plugin host: resolves a provider URI to a plugin, keeps one session per
 // (URI, manifest, context), and guarantees that every process it started is
 // gone after dispose(). In an untrusted workspace it starts nothing.
-import { accessSync, constants, realpathSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, realpathSync, statSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { CircuitBreaker } from './breaker';
@@ -33,7 +33,9 @@ export interface PluginHostOptions {
   bundled?: ReadonlyMap<string, BundledProvider>;
   /** PATH used to look for `secretspec-provider-<scheme>`; defaults to `env.PATH`. */
   pathEnv?: string;
-  /** Environment the plugin's minimal environment is picked from; defaults to process.env. */
+  /** SecretSpec 0.21's `providers.d` directories, so "not installed" can say when the CLI has the scheme claimed. */
+  claimDirs?: readonly string[];
+  /** Environment a plugin's minimal environment is picked from (a bundled provider gets all of it); defaults to process.env. */
   env?: NodeJS.ProcessEnv;
   /** Receives log lines; every line is redacted before it gets here. */
   log?: (text: string) => void;
@@ -201,7 +203,8 @@ export class PluginHost {
       pathEnv: this.options.pathEnv ?? this.env.PATH,
       workspaceFolders: (this.options.workspaceFolders ?? []).map(folderPath),
       platform: this.platform,
-      fs: { isExecutableFile, realpath: realpathOrSelf },
+      fs: { isExecutableFile, realpath: realpathOrSelf, exists: existsSync },
+      ...(this.options.claimDirs ? { claimDirs: this.options.claimDirs } : {}),
     });
     if (!found.ok) throw new ProviderError('plugin_not_installed', found.message);
     return { resolution: found.resolution, setting: lookup.setting };
@@ -211,7 +214,7 @@ export class PluginHost {
     const label = labelFor(resolution);
     this.redactor.rememberUriCredentials(uri);
     const log = (text: string): void => this.options.log?.(this.redactor.scrub(text));
-    const env = pluginEnvironment({ base: this.env, uri, configFile, extra: setting?.env ?? {}, platform: this.platform });
+    const env = pluginEnvironment({ base: this.env, uri, configFile, extra: setting?.env ?? {}, platform: this.platform, inherit: resolution.source === 'bundled' });
     const startTransport = (): Promise<Transport> => {
       const started = spawn();
       this.starting.add(started);

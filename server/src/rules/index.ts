@@ -6,7 +6,7 @@ import { checkComposedGraph, checkTemplates } from './composed';
 import { checkExtensionTables } from './extensions';
 import { checkGroups } from './groups';
 import { checkHints } from './hints';
-import type { Problem } from './problem';
+import type { Problem } from '../manifest/problem';
 import { checkProviders, type ProviderEnvironment } from './providers';
 import { checkRefCoordinates } from './refCoordinates';
 import { Reporter } from './report';

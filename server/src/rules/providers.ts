@@ -1,6 +1,7 @@
 // Provider specs and routes ([R], manifest-rules §5.1, §5.6, §5.7 and
 // providers-and-check §A): checked statically, reported as Warnings because
-// a user-global alias or config can still make them valid.
+// they fail only when secrets are resolved, and the user's environment (a
+// provider installed later, SECRETSPEC_PROVIDER) can still decide otherwise.
 import type { EffectiveProfile } from '../manifest/effective';
 import { KeyOrigin, type AliasModel, type MergedManifest, type Origin, type Sourced } from '../manifest/model';
 import { builtinProvider, CACHE_CAPABLE_SCHEMES } from '../manifest/providers/registry';
@@ -11,12 +12,16 @@ import type { Reporter } from './report';
 export interface ProviderEnvironment {
   /** Whether a plugin for a non-built-in scheme can be found (settings, bundled, PATH). Absent: don't say. */
   pluginInstalled?: (scheme: string) => boolean;
+  /** The user config's `[defaults.providers]`: every manifest can name them, and its own `[providers]` win. */
+  userAliases?: ReadonlyMap<string, AliasModel>;
 }
 
 export function checkProviders(manifest: MergedManifest, _profiles: Map<string, EffectiveProfile>, env: ProviderEnvironment, r: Reporter): void {
-  const aliases = new Set(manifest.providers.keys());
-  const cached = new Set([...manifest.providers.values()].filter((a) => a.kind === 'inline-cached' || a.kind === 'cached-fallback').map((a) => a.name));
-  const ctx: Ctx = { manifest, aliases, cached, env, r, classes: new Map(), issues: new Map() };
+  // Specs resolve as SecretSpec resolves them (project aliases, then the user's); only the project's own aliases are checked here.
+  const known: ReadonlyMap<string, AliasModel> = env.userAliases?.size ? new Map([...env.userAliases, ...manifest.providers]) : manifest.providers;
+  const aliases = new Set(known.keys());
+  const cached = new Set([...known].filter(([, a]) => a.kind === 'inline-cached' || a.kind === 'cached-fallback').map(([name]) => name));
+  const ctx: Ctx = { manifest, known, aliases, cached, env, r, classes: new Map(), issues: new Map() };
 
   for (const alias of manifest.providers.values()) checkAlias(alias, ctx);
   if (manifest.defaults?.providers) checkList(manifest.defaults.providers, ctx);
@@ -48,6 +53,8 @@ export function checkProviders(manifest: MergedManifest, _profiles: Map<string, 
 
 interface Ctx {
   manifest: MergedManifest;
+  /** Every alias a spec can name, project first. */
+  known: ReadonlyMap<string, AliasModel>;
   aliases: Set<string>;
   cached: Set<string>;
   env: ProviderEnvironment;
@@ -119,13 +126,13 @@ function checkSpec(spec: string, at: Origin, ctx: Ctx): void {
 
 /** What scheme an alias or spec finally stores in. */
 function resolveScheme(spec: string, ctx: Ctx): string | undefined {
-  const alias = ctx.manifest.providers.get(spec);
+  const alias = ctx.known.get(spec);
   if (alias && !spec.includes('://')) return alias.uri ? splitSpec(alias.uri.value).scheme : undefined;
   return splitSpec(spec).scheme;
 }
 
 function resolveUri(spec: string, ctx: Ctx): string {
-  const alias = ctx.manifest.providers.get(spec);
+  const alias = ctx.known.get(spec);
   return alias?.uri && !spec.includes('://') ? alias.uri.value : spec;
 }
 
@@ -153,7 +160,7 @@ function checkAlias(alias: AliasModel, ctx: Ctx): void {
     if (!src) continue;
     const c = classOf(src.value, ctx);
     if (c.kind === 'alias') {
-      const source = ctx.manifest.providers.get(src.value)!;
+      const source = ctx.known.get(src.value)!;
       if (source.credentials.length) {
         r.warning(
           'credential-chain',

@@ -1,6 +1,6 @@
 import type { Origin } from '../manifest/model';
 import type { PathSegment } from '../manifest/path';
-import type { Anchor, Problem, Severity } from './problem';
+import type { Anchor, Problem, Severity } from '../manifest/problem';
 
 /** Collects problems; turns model origins into anchors. */
 export class Reporter {

@@ -185,7 +185,7 @@ function checkPluginSpec(scheme: string, issues: Issues, options: CheckSpecOptio
   if (options.pluginInstalled && !options.pluginInstalled(scheme)) {
     issues.add(
       'plugin-not-installed',
-      `no plugin installed for scheme '${scheme}': install secretspec-provider-${scheme} on PATH`,
+      `no plugin installed for scheme '${scheme}': install secretspec-provider-${scheme} on PATH, or register it with a SecretSpec 0.21 provider claim providers.d/${scheme}.secretspec.json`,
       { scheme },
     );
   }

@@ -5,7 +5,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { BundledProvider, Declaration } from '../types';
 import { OpFailure, errorBody, systemErrorCode } from './errors';
-import { deleteDotenvValue, isDotenvKey, parseDotenv, setDotenvValue, type DotenvAssignment, type SubstitutionEnv } from './dotenvFormat';
+import { deleteDotenvValue, isDotenvKey, parseDotenv, setDotenvValue, type DotenvAssignment } from './dotenvFormat';
 import { createSession } from './session';
 import { expandTilde, parseProviderUri, type ProviderUri } from './uri';
 
@@ -30,14 +30,14 @@ async function readText(file: string): Promise<string | null> {
   }
 }
 
-function parseOrFail(file: string, text: string, env: SubstitutionEnv): DotenvAssignment[] {
-  const parsed = parseDotenv(text, env);
+function parseOrFail(file: string, text: string): DotenvAssignment[] {
+  const parsed = parseDotenv(text);
   // The offending line is not quoted back: it may hold a value.
   if (!parsed.ok) throw new OpFailure('invalid_request', `${file}:${parsed.line}: ${parsed.reason}; fix that line so SecretSpec can read the file`);
   return parsed.assignments;
 }
 
-// dotenvy loads into a map, so the last assignment of a key wins.
+// dotenv-ng loads into a map, so the last assignment of a key wins.
 function lastValue(assignments: readonly DotenvAssignment[], key: string): string | null {
   let value: string | null = null;
   for (const a of assignments) if (a.key === key) value = a.value;
@@ -72,13 +72,12 @@ export const dotenvProvider: BundledProvider = {
     const parsed = parseProviderUri(hello.uri);
     if (!parsed.ok) return errorBody('invalid_request', parsed.message);
     const file = dotenvPath(parsed.uri, hello.config_file, env, process.cwd());
-    const substitution: SubstitutionEnv = { ...env };
     const load = async (): Promise<{ text: string; assignments: DotenvAssignment[] }> => {
       const text = (await readText(file)) ?? '';
-      return { text, assignments: parseOrFail(file, text, substitution) };
+      return { text, assignments: parseOrFail(file, text) };
     };
     const checkKey = (key: string): void => {
-      if (!isDotenvKey(key)) throw new OpFailure('invalid_request', `'${key.slice(0, 80)}' cannot be a .env key: use letters, digits, '_' and '.', not starting with a digit`);
+      if (!isDotenvKey(key)) throw new OpFailure('invalid_request', `'${key.slice(0, 80)}' cannot be a .env key: it must be non-empty, without '=', '#', whitespace or control characters`);
     };
     return createSession('dotenv', ['get', 'batch_get', 'exists', 'set', 'delete', 'reflect'], {
       async get(_at, key) {
@@ -97,13 +96,15 @@ export const dotenvProvider: BundledProvider = {
       },
       async set(_at, key, value) {
         checkKey(key);
+        // Like SecretSpec's renderer: no quoting can carry a NUL through a .env file.
+        if (value.includes('\0')) throw new OpFailure('invalid_request', 'a value with a NUL character cannot be stored in a .env file');
         const { text, assignments } = await load();
         await writeAtomically(file, setDotenvValue(text, assignments, key, value));
       },
       async delete(_at, key) {
         const current = await readText(file);
         if (current === null) return;
-        const assignments = parseOrFail(file, current, substitution);
+        const assignments = parseOrFail(file, current);
         if (!assignments.some((a) => a.key === key)) return;
         await writeAtomically(file, deleteDotenvValue(current, assignments, key));
       },

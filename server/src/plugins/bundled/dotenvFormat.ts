@@ -1,7 +1,10 @@
-// The .env dialect SecretSpec reads: a port of dotenvy 0.15.7 (MIT), which
-// the CLI's dotenv provider parses with, so a file means the same thing to
-// both tools. Parsing also records where each assignment sits in the text, so
-// `set`/`delete` can rewrite one assignment and leave comments and order alone.
+// The .env dialect SecretSpec 0.21 reads and writes: a port of dotenv-ng-core
+// 1.0.0 (MIT; `parse.rs` and `render.rs`), which the CLI's dotenv provider
+// loads with substitution off (`EnvSequence::InputOnly`, default
+// `ParseOptions`), so `$HOME` stays literal and a file means the same thing
+// to both tools. Parsing also records where each assignment sits in the text,
+// so `set`/`delete` can rewrite one assignment and leave comments and order
+// alone.
 
 export interface DotenvAssignment {
   key: string;
@@ -16,237 +19,294 @@ export interface DotenvAssignment {
 
 export type DotenvParse = { ok: true; assignments: DotenvAssignment[] } | { ok: false; line: number; reason: string };
 
-/** Variables consulted by `$VAR` / `${VAR}` before the file's own earlier keys (dotenvy order). */
-export type SubstitutionEnv = Record<string, string | undefined>;
+type Style = 'unquoted' | 'single' | 'double';
 
-type ScanState = 'complete' | 'escape' | 'strong' | 'strongEscape' | 'weak' | 'weakEscape' | 'comment' | 'whitespace';
+/** Rust's `char::is_whitespace` minus line breaks (`is_horizontal_whitespace`). */
+const isHorizontalWhitespace = (c: string): boolean => c !== '\n' && c !== '\r' && /^\p{White_Space}$/u.test(c);
+const isControl = (c: string): boolean => /^\p{Cc}$/u.test(c);
 
-function isWhitespace(c: string): boolean {
-  return /^\s$/u.test(c);
+class ParseFailure {
+  constructor(
+    readonly offset: number,
+    readonly reason: string,
+  ) {}
 }
 
-// dotenvy `eval_end_state`: where a physical line leaves the quote state.
-function scanLine(prev: ScanState, line: string): { pos: number; state: ScanState } {
-  let state = prev;
-  let pos = 0;
-  let i = 0;
-  for (const c of line) {
-    pos = i;
+// `push_escape`: what a backslash sequence means in each quoting style; anything else keeps its backslash.
+function escape(style: Style, c: string): string {
+  if (style === 'double') {
+    const named: Record<string, string> = { a: '\u0007', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v' };
+    if (named[c] !== undefined) return named[c];
+    return '\\\'"$'.includes(c) ? c : '\\' + c;
+  }
+  if (style === 'single') return c === '\\' || c === "'" ? c : '\\' + c;
+  return '\\\'"$# \t'.includes(c) ? c : '\\' + c;
+}
+
+// `Parser::expand` with substitution disabled: escapes decoded, CR and CRLF read as LF.
+function expand(raw: string, style: Style): string {
+  let out = '';
+  for (let i = 0; i < raw.length; ) {
+    const c = String.fromCodePoint(raw.codePointAt(i)!);
     i += c.length;
-    switch (state) {
-      case 'whitespace':
-        if (c === '#') return { pos, state: 'comment' };
-        state = c === '\\' ? 'escape' : c === '"' ? 'weak' : c === "'" ? 'strong' : 'complete';
-        break;
-      case 'escape':
-        state = 'complete';
-        break;
-      case 'complete':
-        if (isWhitespace(c) && c !== '\n' && c !== '\r') state = 'whitespace';
-        else state = c === '\\' ? 'escape' : c === '"' ? 'weak' : c === "'" ? 'strong' : 'complete';
-        break;
-      case 'weak':
-        state = c === '\\' ? 'weakEscape' : c === '"' ? 'complete' : 'weak';
-        break;
-      case 'weakEscape':
-        state = 'weak';
-        break;
-      case 'strong':
-        state = c === '\\' ? 'strongEscape' : c === "'" ? 'complete' : 'strong';
-        break;
-      case 'strongEscape':
-        state = 'strong';
-        break;
-      case 'comment':
-        return { pos, state };
-    }
-  }
-  return { pos, state };
-}
-
-interface LogicalLine {
-  text: string;
-  start: number;
-  end: number;
-  firstLine: number;
-  comment: string;
-}
-
-// dotenvy `QuotedLines`: joins physical lines while a quote is open, cuts a trailing comment.
-function logicalLines(text: string): { ok: true; lines: LogicalLine[] } | { ok: false; line: number } {
-  const lines: LogicalLine[] = [];
-  let offset = text.startsWith('\uFEFF') ? 1 : 0;
-  let lineNo = 1;
-  while (offset < text.length) {
-    const start = offset;
-    const firstLine = lineNo;
-    let buf = '';
-    let state: ScanState = 'complete';
-    for (;;) {
-      if (offset >= text.length) {
-        if (state === 'complete') break;
-        return { ok: false, line: firstLine };
-      }
-      const nl = text.indexOf('\n', offset);
-      const physical = nl === -1 ? text.slice(offset) : text.slice(offset, nl + 1);
-      offset += physical.length;
-      lineNo += 1;
-      const bufPos = buf.length;
-      buf += physical;
-      if (buf.trimStart().startsWith('#')) {
-        lines.push({ text: '', start, end: offset, firstLine, comment: '' });
-        break;
-      }
-      const scanned = scanLine(state, physical);
-      state = scanned.state;
-      if (state === 'complete') {
-        let t = buf;
-        if (t.endsWith('\n')) {
-          t = t.slice(0, -1);
-          if (t.endsWith('\r')) t = t.slice(0, -1);
-        }
-        lines.push({ text: t, start, end: offset, firstLine, comment: '' });
-        break;
-      }
-      if (state === 'comment') {
-        const comment = physical.slice(scanned.pos).replace(/\r?\n$/, '');
-        lines.push({ text: buf.slice(0, bufPos + scanned.pos), start, end: offset, firstLine, comment });
-        break;
-      }
-    }
-  }
-  return { ok: true, lines };
-}
-
-const isAlphanumeric = (c: string): boolean => /^[\p{Alphabetic}\p{N}]$/u.test(c);
-
-// dotenvy `parse_value`, including its `$VAR`/`${VAR}` substitution.
-function parseValue(input: string, lookup: (name: string) => string): string | undefined {
-  let strong = false;
-  let weak = false;
-  let escaped = false;
-  let expectingEnd = false;
-  let output = '';
-  let mode: 'none' | 'block' | 'escapedBlock' = 'none';
-  let name = '';
-  const substitute = (): void => {
-    output += lookup(name);
-    name = '';
-  };
-  for (const c of input) {
-    if (expectingEnd) {
-      if (c === ' ' || c === '\t') continue;
-      if (c === '#') break;
-      return undefined;
-    } else if (escaped) {
-      if (c === '\\' || c === "'" || c === '"' || c === '$' || c === ' ') output += c;
-      else if (c === 'n') output += '\n';
-      else return undefined;
-      escaped = false;
-    } else if (strong) {
-      if (c === "'") strong = false;
-      else output += c;
-    } else if (mode !== 'none') {
-      if (isAlphanumeric(c)) {
-        name += c;
-      } else if (mode === 'block') {
-        if (c === '{' && name === '') {
-          mode = 'escapedBlock';
-        } else {
-          substitute();
-          if (c === '$') {
-            mode = 'block';
-          } else {
-            mode = 'none';
-            output += c;
-          }
-        }
-      } else if (c === '}') {
-        mode = 'none';
-        substitute();
-      } else {
-        name += c;
-      }
-    } else if (c === '$') {
-      mode = 'block';
-    } else if (weak) {
-      if (c === '"') weak = false;
-      else if (c === '\\') escaped = true;
-      else output += c;
-    } else if (c === "'") {
-      strong = true;
-    } else if (c === '"') {
-      weak = true;
-    } else if (c === '\\') {
-      escaped = true;
-    } else if (c === ' ' || c === '\t') {
-      expectingEnd = true;
+    if (c === '\\') {
+      if (i >= raw.length) return out + '\\';
+      const next = String.fromCodePoint(raw.codePointAt(i)!);
+      i += next.length;
+      out += escape(style, next);
+    } else if (c === '\r') {
+      if (raw[i] === '\n') i++;
+      out += '\n';
     } else {
-      output += c;
+      out += c;
     }
   }
-  if (mode === 'escapedBlock' || strong || weak) return undefined;
-  substitute();
-  return output;
+  return out;
 }
 
-const KEY_START = /^[A-Za-z_]/;
-const KEY_BODY = /^[A-Za-z0-9_.]*/;
+// `trim_unquoted_trailing_whitespace`: an escaped space or tab stays.
+function trimUnquoted(value: string): string {
+  const chars = [...value];
+  let end = chars.length;
+  while (end > 0 && isHorizontalWhitespace(chars[end - 1]!)) {
+    let backslashes = 0;
+    while (end - 2 - backslashes >= 0 && chars[end - 2 - backslashes] === '\\') backslashes++;
+    if (backslashes % 2 === 1) break;
+    end--;
+  }
+  return chars.slice(0, end).join('');
+}
 
-/** A key dotenvy can read back. */
+/** `Parser`, one assignment at a time, keeping offsets into the original text. */
+class Parser {
+  private pos: number;
+
+  constructor(private readonly text: string) {
+    this.pos = text.startsWith('\uFEFF') ? 1 : 0;
+  }
+
+  private peek(): string | undefined {
+    if (this.pos >= this.text.length) return undefined;
+    return String.fromCodePoint(this.text.codePointAt(this.pos)!);
+  }
+
+  private advance(): void {
+    const c = this.peek();
+    if (c !== undefined) this.pos += c.length;
+  }
+
+  private skipHorizontalWhitespace(): void {
+    for (let c = this.peek(); c !== undefined && isHorizontalWhitespace(c); c = this.peek()) this.advance();
+  }
+
+  private consumeNewline(): boolean {
+    const c = this.peek();
+    if (c === '\r') {
+      this.advance();
+      if (this.peek() === '\n') this.advance();
+      return true;
+    }
+    if (c === '\n') {
+      this.advance();
+      return true;
+    }
+    return false;
+  }
+
+  /** Skips a `# …` comment and its line break; returns the comment's text. */
+  private skipComment(): string {
+    const start = this.pos;
+    for (let c = this.peek(); c !== undefined && c !== '\n' && c !== '\r'; c = this.peek()) this.advance();
+    const comment = this.text.slice(start, this.pos);
+    this.consumeNewline();
+    return comment;
+  }
+
+  parse(): DotenvAssignment[] {
+    const assignments: DotenvAssignment[] = [];
+    for (;;) {
+      const start = this.pos;
+      this.skipHorizontalWhitespace();
+      const c = this.peek();
+      if (c === undefined) return assignments;
+      if (this.consumeNewline()) continue;
+      if (c === '#') {
+        this.skipComment();
+        continue;
+      }
+      assignments.push({ start, ...this.assignment(), end: this.pos });
+    }
+  }
+
+  private assignment(): Omit<DotenvAssignment, 'start' | 'end'> {
+    const exported = this.exportPrefix();
+    const keyStart = this.pos;
+    for (let c = this.peek(); c !== undefined; c = this.peek()) {
+      if (c === '=' || isHorizontalWhitespace(c) || c === '\n' || c === '\r' || c === '#') break;
+      if (isControl(c)) throw new ParseFailure(this.pos, 'the variable name contains a control character');
+      this.advance();
+    }
+    if (this.pos === keyStart) throw new ParseFailure(keyStart, 'expected a variable name');
+    const key = this.text.slice(keyStart, this.pos);
+    this.skipHorizontalWhitespace();
+    if (this.peek() !== '=') throw new ParseFailure(this.pos, 'expected `=` after the variable name');
+    this.advance();
+    this.skipHorizontalWhitespace();
+    const c = this.peek();
+    if (c === undefined || c === '\n' || c === '\r') {
+      this.consumeNewline();
+      return { key, value: '', exported, trailingComment: '' };
+    }
+    if (c === '#') return { key, value: '', exported, trailingComment: this.skipComment() };
+    if (c === "'" || c === '"') return { key, exported, ...this.quoted(c, c === "'" ? 'single' : 'double') };
+    return { key, exported, ...this.unquoted() };
+  }
+
+  // `consume_export_prefix`: `export` only counts when whitespace follows it.
+  private exportPrefix(): boolean {
+    if (!this.text.startsWith('export', this.pos)) return false;
+    const next = this.text.codePointAt(this.pos + 'export'.length);
+    if (next === undefined || !isHorizontalWhitespace(String.fromCodePoint(next))) return false;
+    this.pos += 'export'.length;
+    this.skipHorizontalWhitespace();
+    return true;
+  }
+
+  private quoted(quote: string, style: Style): { value: string; trailingComment: string } {
+    const quoteAt = this.pos;
+    this.advance();
+    const valueStart = this.pos;
+    let escaped = false;
+    for (;;) {
+      const c = this.peek();
+      if (c === undefined) throw new ParseFailure(quoteAt, 'a quoted value is never closed');
+      if (c === '\n' || c === '\r') {
+        escaped = false;
+        this.consumeNewline();
+        continue;
+      }
+      if (c === '\0') throw new ParseFailure(this.pos, 'the value contains a NUL character');
+      if (c === quote && !escaped) {
+        const value = expand(this.text.slice(valueStart, this.pos), style);
+        this.advance();
+        return { value, trailingComment: this.finishQuoted() };
+      }
+      escaped = c === '\\' ? !escaped : false;
+      this.advance();
+    }
+  }
+
+  private finishQuoted(): string {
+    this.skipHorizontalWhitespace();
+    const c = this.peek();
+    if (c === undefined) return '';
+    if (c === '#') return this.skipComment();
+    if (this.consumeNewline()) return '';
+    throw new ParseFailure(this.pos, 'only a comment may follow a quoted value');
+  }
+
+  private unquoted(): { value: string; trailingComment: string } {
+    const valueStart = this.pos;
+    let quote: string | undefined;
+    let escaped = false;
+    let previous: string | undefined;
+    for (let c = this.peek(); c !== undefined && c !== '\n' && c !== '\r'; c = this.peek()) {
+      if (c === '\0') throw new ParseFailure(this.pos, 'the value contains a NUL character');
+      if (quote !== undefined) {
+        if (c === quote && !escaped) quote = undefined;
+        escaped = c === '\\' ? !escaped : false;
+      } else {
+        if (c === '#' && (previous === undefined || isHorizontalWhitespace(previous)) && !escaped) break;
+        if ((c === "'" || c === '"') && !escaped) quote = c;
+        escaped = c === '\\' && !escaped;
+      }
+      previous = c;
+      this.advance();
+    }
+    const value = expand(trimUnquoted(this.text.slice(valueStart, this.pos)), 'unquoted');
+    if (this.peek() === '#') return { value, trailingComment: this.skipComment() };
+    this.consumeNewline();
+    return { value, trailingComment: '' };
+  }
+}
+
+function lineOf(text: string, offset: number): number {
+  let line = 1;
+  for (let i = 0; i < offset; i++) {
+    if (text[i] === '\n') line++;
+    else if (text[i] === '\r' && text[i + 1] !== '\n') line++;
+  }
+  return line;
+}
+
+export function parseDotenv(text: string): DotenvParse {
+  try {
+    return { ok: true, assignments: new Parser(text).parse() };
+  } catch (error) {
+    if (!(error instanceof ParseFailure)) throw error;
+    // The reason never quotes the text: the offending line may hold a value.
+    return { ok: false, line: lineOf(text, error.offset), reason: error.reason };
+  }
+}
+
+/** `render::validate_key`: a name the format can represent (non-empty; no `=`, `#`, whitespace or control character; no leading BOM). */
 export function isDotenvKey(key: string): boolean {
-  return /^[A-Za-z_][A-Za-z0-9_.]*$/.test(key);
+  return key !== '' && !key.startsWith('\uFEFF') && ![...key].some((c) => c === '=' || c === '#' || /^\p{White_Space}$/u.test(c) || isControl(c));
 }
 
-type LineResult = { kind: 'blank' } | { kind: 'assign'; key: string; value: string; exported: boolean } | { kind: 'error' };
-
-// dotenvy `LineParser::parse_line`.
-function parseLine(raw: string, lookup: (name: string) => string): LineResult {
-  let line = raw.trimEnd().trimStart();
-  if (line === '' || line.startsWith('#')) return { kind: 'blank' };
-  const readKey = (): string | undefined => {
-    if (!KEY_START.test(line)) return undefined;
-    const key = KEY_BODY.exec(line)![0];
-    line = line.slice(key.length);
-    return key;
-  };
-  let key = readKey();
-  if (key === undefined) return { kind: 'error' };
-  line = line.trimStart();
-  let exported = false;
-  if (key === 'export' && !line.startsWith('=')) {
-    key = readKey();
-    if (key === undefined) return { kind: 'error' };
-    line = line.trimStart();
-    exported = true;
+// `render::is_unquoted_safe`: a value that reads back unchanged when written bare.
+function isUnquotedSafe(value: string): boolean {
+  const chars = [...value];
+  const first = chars[0];
+  if (first === undefined) return true;
+  if (first === "'" || first === '"' || first === '#' || first === '\n' || first === '\r' || isHorizontalWhitespace(first)) return false;
+  if (isHorizontalWhitespace(chars[chars.length - 1]!)) return false;
+  let quote: string | undefined;
+  let escaped = false;
+  let previous: string | undefined;
+  for (const c of chars) {
+    if (c === '\0' || c === '\n' || c === '\r') return false;
+    if (quote !== undefined) {
+      if (c === quote && !escaped) quote = undefined;
+      escaped = c === '\\' ? !escaped : false;
+    } else {
+      if (c === '#' && (previous === undefined || isHorizontalWhitespace(previous)) && !escaped) return false;
+      if ((c === "'" || c === '"') && !escaped) quote = c;
+      escaped = c === '\\' && !escaped;
+    }
+    previous = c;
   }
-  if (!line.startsWith('=')) return { kind: 'error' };
-  line = line.slice(1).trimStart();
-  if (line === '' || line.startsWith('#')) return { kind: 'assign', key, value: '', exported };
-  const value = parseValue(line, lookup);
-  return value === undefined ? { kind: 'error' } : { kind: 'assign', key, value, exported };
-}
-
-export function parseDotenv(text: string, env: SubstitutionEnv = {}): DotenvParse {
-  const split = logicalLines(text);
-  if (!split.ok) return { ok: false, line: split.line, reason: 'a quoted value is never closed' };
-  const seen = new Map<string, string>();
-  const lookup = (name: string): string => env[name] ?? seen.get(name) ?? '';
-  const assignments: DotenvAssignment[] = [];
-  for (const l of split.lines) {
-    const r = parseLine(l.text, lookup);
-    if (r.kind === 'error') return { ok: false, line: l.firstLine, reason: 'the line is not KEY=VALUE in dotenv syntax' };
-    if (r.kind === 'blank') continue;
-    seen.set(r.key, r.value);
-    assignments.push({ key: r.key, value: r.value, start: l.start, end: l.end, exported: r.exported, trailingComment: l.comment });
+  for (let i = 0; i < chars.length; i++) {
+    if (chars[i] !== '\\') continue;
+    const next = chars[++i];
+    if (next === undefined) break;
+    if ('\\\'"$# \t'.includes(next)) return false;
   }
-  return { ok: true, assignments };
+  return true;
 }
 
-/** The value as written after `KEY=`: bare when that is unambiguous, otherwise double-quoted so dotenvy reads it back unchanged. */
+const DOUBLE_QUOTED: Record<string, string> = { '\u0007': '\\a', '\b': '\\b', '\f': '\\f', '\n': '\\n', '\r': '\\r', '\t': '\\t', '\v': '\\v', '\\': '\\\\', '"': '\\"', $: '\\$' };
+
+/**
+ * The value as written after `KEY=`, exactly as SecretSpec renders it
+ * (`render::render_value`): bare when that reads back unchanged, otherwise
+ * double-quoted with escapes. The value must not contain NUL, which no .env
+ * can hold.
+ */
 export function formatDotenvValue(value: string): string {
-  if (/^[A-Za-z0-9_\-./:@+,]+$/.test(value)) return value;
-  return '"' + value.replace(/[\\"$\n]/g, (c) => (c === '\n' ? '\\n' : '\\' + c)) + '"';
+  return isUnquotedSafe(value) ? value : doubleQuoted(value);
+}
+
+function doubleQuoted(value: string): string {
+  return '"' + [...value].map((c) => DOUBLE_QUOTED[c] ?? c).join('') + '"';
+}
+
+// A comment kept after the value must stay a comment: a bare value that leaves a quote open
+// (`it's`) would take the comment into the value, so such a value is double-quoted there.
+function formatBeforeComment(value: string): string {
+  const bare = formatDotenvValue(value);
+  const probe = parseDotenv(`K=${bare} #`);
+  return probe.ok && probe.assignments[0]?.value === value ? bare : doubleQuoted(value);
 }
 
 function lineBreak(text: string): string {
@@ -271,9 +331,9 @@ export function setDotenvValue(text: string, assignments: readonly DotenvAssignm
     out += text.slice(cursor, a.start);
     if (i === 0) {
       const original = text.slice(a.start, a.end);
-      const ending = original.endsWith('\r\n') ? '\r\n' : original.endsWith('\n') ? '\n' : '';
-      const comment = a.trailingComment === '' ? '' : ' ' + a.trailingComment;
-      out += `${a.exported ? 'export ' : ''}${key}=${formatDotenvValue(value)}${comment}${ending}`;
+      const ending = original.endsWith('\r\n') ? '\r\n' : original.endsWith('\n') ? '\n' : original.endsWith('\r') ? '\r' : '';
+      const rendered = a.trailingComment === '' ? formatDotenvValue(value) : `${formatBeforeComment(value)} ${a.trailingComment}`;
+      out += `${a.exported ? 'export ' : ''}${key}=${rendered}${ending}`;
     }
     cursor = a.end;
   });

@@ -111,13 +111,15 @@ export const passProvider: BundledProvider = {
           if (/is not in the password store/.test(result.stderr)) return null;
           throw passFailure(result.stderr, 'get', storeDir);
         }
-        // SecretSpec trims the whole output, so a value means the same to both tools.
-        return result.stdout.trim();
+        // An entry ends with the one newline `pass insert` (and SecretSpec 0.21's `set`) writes; it is
+        // not part of the value, and nothing else is trimmed (`strip_one_trailing_newline`).
+        return result.stdout.endsWith('\n') ? result.stdout.slice(0, -1) : result.stdout;
       },
       exists: async (at, key) => gpgFileExists(entryName(at, key)),
       async set(at, key, value) {
         const entry = entryName(at, key);
-        const result = await pass('set', ['insert', '-m', '-f', entry], value);
+        // Newline-terminated like every pass entry, so `get` (ours or SecretSpec's) gives back exactly `value`.
+        const result = await pass('set', ['insert', '-m', '-f', entry], `${value}\n`);
         checkRan(result, 'set');
         if (result.exitCode !== 0) throw passFailure(result.stderr, 'set', storeDir);
       },

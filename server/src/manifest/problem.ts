@@ -1,4 +1,4 @@
-import type { TomlPath } from '../manifest/path';
+import type { TomlPath } from './path';
 
 export type Severity = 'error' | 'warning' | 'information' | 'hint';
 
