@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureDebianPackages, type PackagesResult } from '../support/systemPackages';
+import { oracleEnv } from '../support/oracle';
 
 export interface Store {
   /** What both the CLI and the server need in their environment to reach the store. */
@@ -27,16 +28,7 @@ export function digest(value: string): string {
  * the language server too: both then see the same (absent) user config.
  */
 export function privateEnv(home: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  return {
-    PATH: process.env.PATH,
-    HOME: home,
-    XDG_CONFIG_HOME: join(home, '.config'),
-    XDG_DATA_HOME: join(home, '.local', 'share'),
-    XDG_STATE_HOME: join(home, '.local', 'state'),
-    XDG_CACHE_HOME: join(home, '.cache'),
-    NO_COLOR: '1',
-    ...extra,
-  };
+  return oracleEnv(home, extra);
 }
 
 function exited(child: ChildProcess): Promise<void> {

@@ -419,7 +419,7 @@ export const AUDIT_CASES: AuditCase[] = [
       { severity: 'error', code: 'invalid-type', message: 'invalid type: string "true", expected a boolean', at: '"true"' },
       { severity: 'error', code: 'invalid-type', message: 'invalid type: integer `5`, expected a string', at: '5' },
       { severity: 'error', code: 'invalid-type', message: 'invalid type: string "keyring", expected a sequence', at: '"keyring"' },
-      { severity: 'error', code: 'invalid-type', message: 'invalid type: integer `64`, expected a string', at: '64' },
+      { severity: 'error', code: 'invalid-type', message: 'invalid type: integer `64`, expected string or map', at: '64' },
     ],
   },
   {
@@ -449,16 +449,19 @@ export const AUDIT_CASES: AuditCase[] = [
   },
   {
     id: 'shape-array-of-tables-secret',
-    rule: '1 [[profiles.default.A]] is a sequence, not a declaration',
+    rule: '1 [[profiles.default.A]] is a sequence, read by position: its table is the description, and 12 fields are missing',
     body: '[[profiles.default.A]]\ndescription = "a"\n',
-    expect: [{ severity: 'error', code: 'invalid-type', message: 'invalid type: sequence, expected struct SecretSerde' }],
+    expect: [
+      { severity: 'error', code: 'invalid-type', message: 'invalid type: map, expected a string', at: '[[profiles.default.A]]' },
+      { severity: 'error', code: 'invalid-length', message: 'invalid length 1, expected struct SecretSerde with 13 elements', at: 'A' },
+    ],
     absent: ['empty-profile'],
   },
   {
     id: 'shape-only-broken-profile',
     rule: '4.2 a non-table profile is a shape error, and `profiles` is not also "empty"',
     body: '[profiles]\ndefault = 1\n',
-    expect: [{ severity: 'error', code: 'invalid-type', message: 'invalid type: integer `1`', at: '1' }],
+    expect: [{ severity: 'error', code: 'invalid-type', message: 'invalid type: integer `1`, expected struct Profile', at: '1' }],
     absent: ['no-profiles'],
   },
 

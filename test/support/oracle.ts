@@ -37,7 +37,7 @@ export interface OracleRun {
  * own config, audit log and keyring choice never leak into a comparison,
  * unless `env` says otherwise.
  */
-function oracleEnv(home: string, env?: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+export function oracleEnv(home: string, env?: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return {
     PATH: process.env.PATH,
     HOME: home,

@@ -298,6 +298,20 @@ function specItems(f: Facts, ctx: Extract<CursorContext, { kind: 'value' }>, rol
       });
     }
   }
+  items.push(...schemeItems(ctx, range, env.pluginSchemes()));
+  return items;
+}
+
+export function capabilityText(p: { reads: boolean; writes: boolean; deletes: boolean; reflect: boolean }): string {
+  const caps = [p.reads && 'read', p.writes && 'write', p.deletes && 'delete', p.reflect && 'reflect'].filter(Boolean);
+  return caps.length ? caps.join(', ') : 'no operations';
+}
+
+
+/** Built-in schemes with their URI shapes, then plugin schemes found on PATH, wherever a provider spec is typed. */
+export function schemeItems(ctx: Extract<CursorContext, { kind: 'value' }>, range: Range, pluginSchemes: readonly string[]): CompletionItem[] {
+  const items: CompletionItem[] = [];
+  const wrap = (s: string) => (ctx.inString ? s : `"${s}"`);
   for (const scheme of BUILTIN_SCHEMES) {
     const shape = SCHEME_SHAPES[scheme];
     if (!shape) continue;
@@ -313,7 +327,7 @@ function specItems(f: Facts, ctx: Extract<CursorContext, { kind: 'value' }>, rol
       sortText: `1${scheme}`,
     });
   }
-  for (const scheme of env.pluginSchemes()) {
+  for (const scheme of pluginSchemes) {
     items.push({
       label: scheme,
       kind: CompletionItemKind.Module,
@@ -326,9 +340,3 @@ function specItems(f: Facts, ctx: Extract<CursorContext, { kind: 'value' }>, rol
   }
   return items;
 }
-
-export function capabilityText(p: { reads: boolean; writes: boolean; deletes: boolean; reflect: boolean }): string {
-  const caps = [p.reads && 'read', p.writes && 'write', p.deletes && 'delete', p.reflect && 'reflect'].filter(Boolean);
-  return caps.length ? caps.join(', ') : 'no operations';
-}
-

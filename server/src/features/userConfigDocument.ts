@@ -7,7 +7,6 @@ import type { LoadResult } from '../manifest/load';
 import type { Span } from '../manifest/locate';
 import type { MergedManifest } from '../manifest/model';
 import { pathKey, type TomlPath } from '../manifest/path';
-import { builtinProvider, BUILTIN_SCHEMES } from '../manifest/providers/registry';
 import { classifySpec, redactSpec } from '../manifest/providers/specs';
 import { checkProviderSpec } from '../manifest/providers/uri';
 import type { Problem } from '../manifest/problem';
@@ -16,7 +15,8 @@ import { Reporter } from '../rules/report';
 import type { UserConfig } from '../userConfig/parse';
 import { cursorContext, type CursorContext } from './cursor';
 import { toDiagnostic } from './diagnostics';
-import { keyDocMarkdown, keyDocsFor, SCHEME_SHAPES, type KeyDoc } from './docs';
+import { keyDocMarkdown, keyDocsFor, type KeyDoc } from './docs';
+import { schemeItems } from './completion';
 import { specHover, type HoverEnv } from './hover';
 import { keySpans, specRole, stringContent } from './occurrences';
 
@@ -170,30 +170,7 @@ function valueItems(config: UserConfig, ctx: Extract<CursorContext, { kind: 'val
       });
     }
   }
-  for (const scheme of BUILTIN_SCHEMES) {
-    const shape = SCHEME_SHAPES[scheme];
-    if (!shape) continue;
-    items.push({
-      label: scheme,
-      kind: CompletionItemKind.Module,
-      detail: shape.shape,
-      documentation: { kind: MarkupKind.Markdown, value: `Built-in provider \`${builtinProvider(scheme)!.name}\`.` },
-      textEdit: { range, newText: wrap(shape.snippet) },
-      insertTextFormat: InsertTextFormat.Snippet,
-      ...(ctx.inString ? {} : { filterText: `"${scheme}` }),
-      sortText: `1${scheme}`,
-    });
-  }
-  for (const scheme of env.pluginSchemes()) {
-    items.push({
-      label: scheme,
-      kind: CompletionItemKind.Module,
-      detail: `plugin: secretspec-provider-${scheme}`,
-      textEdit: { range, newText: wrap(`${scheme}://$1`) },
-      insertTextFormat: InsertTextFormat.Snippet,
-      sortText: `2${scheme}`,
-    });
-  }
+  items.push(...schemeItems(ctx, range, env.pluginSchemes()));
   return items;
 }
 

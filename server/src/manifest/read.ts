@@ -2,7 +2,10 @@
 // deserializer raises ([P], manifest-rules §1–§6 "Shape") and every key it
 // silently ignores (Information). Unlike serde, which stops at the first
 // error, every independent problem is collected; a field with a bad value is
-// left out of the model so later rules don't pile on.
+// left out of the model so later rules don't pile on. Values are read as
+// SecretSpec's toml crate hands them to serde: a datetime is a one-key map
+// (DATETIME_KEY), and an array where a struct goes fills its fields by
+// position (SeqShape).
 import type { Problem } from './problem';
 import { suggest } from './suggest';
 import {
@@ -27,8 +30,10 @@ import {
   type SecretDecl,
   type SecretField,
   type SecretFields,
+  type SecretValues,
   type Sourced,
 } from './model';
+import type { Span } from './locate';
 import type { ParsedFile, TomlTable } from './parse';
 import type { PathSegment, TomlPath } from './path';
 import { checkMaxAge } from './duration';
@@ -38,6 +43,65 @@ const ROOT_KEYS = ['project', 'profiles', 'defaults', 'providers', 'scopes'];
 const PROJECT_KEYS = ['name', 'revision', 'extends', 'require_reason'];
 const DEFAULTS_KEYS = ['inherit', 'required', 'default', 'providers'];
 const ALIAS_KEYS = ['uri', 'credentials', 'ref', 'fallback', 'cache'];
+
+/**
+ * The one key of the map SecretSpec's toml crate presents a datetime as to
+ * any target that is not a datetime: `{ "$__toml_private_datetime" = "<text>" }`.
+ * A struct that ignores unknown keys therefore reads a datetime as an empty
+ * table, one that denies them names this key, and a map of names reads one
+ * entry of that name whose value is the datetime's text.
+ */
+const DATETIME_KEY = '$__toml_private_datetime';
+
+/**
+ * A struct as serde's derived `visit_seq` reads it from an array: element i
+ * fills field i, in declaration order (`fields`). Fewer than `min` elements
+ * fail (the fields after `min` have `#[serde(default)]`); left-over elements
+ * fail only when the value was `buffered` (everything inside a secret, which
+ * serde buffers because secrets are flattened into their profile), while the
+ * toml crate's own sequences ignore them.
+ */
+interface SeqShape {
+  readonly name: string;
+  readonly fields: readonly string[];
+  readonly min: number;
+  readonly buffered: boolean;
+}
+
+const shape = (name: string, fields: readonly string[], buffered: boolean, min = fields.length): SeqShape => ({ name, fields, min, buffered });
+const PROJECT_SHAPE = shape('Project', PROJECT_KEYS, false, 3);
+const PROJECT_DEFAULTS_SHAPE = shape('ProjectDefaults', ['providers'], false);
+const PROFILE_DEFAULTS_SHAPE = shape('ProfileDefaults', DEFAULTS_KEYS, false);
+const SECRET_SHAPE = shape('SecretSerde', SECRET_FIELDS, true);
+const EXTRACT_SHAPE = shape('SecretExtract', ['format', 'pointer'], true);
+const REQUIRED_SHAPE = shape('RequiredGroups', ['at_least_one', 'exactly_one'], true, 0);
+/** GenerateOptions' declaration order, which is not GENERATE_OPTIONS' order. */
+const GENERATE_SHAPE = shape('GenerateOptions', ['length', 'bytes', 'charset', 'command', 'bits', 'algorithm', 'user_id', 'capabilities', 'comment'], true);
+const TEMPLATE_SHAPE = shape('NativeAddressTemplate', ['item', 'field', 'vault', 'section', 'version'], false);
+/** ProviderCache deserializes through a private struct named `Table`. */
+const CACHE_SHAPE = shape('Table', ['provider', 'max_age'], false);
+const SCOPE_SHAPE = shape('Scope', ['secrets'], false);
+
+const EXTRACT_FORMATS = ['json', 'ini'];
+
+/** serde's list of what it expected: "`a`", "`a` or `b`", "one of `a`, `b`, `c`". */
+function oneOf(names: readonly string[]): string {
+  if (names.length === 1) return `\`${names[0]}\``;
+  if (names.length === 2) return `\`${names[0]}\` or \`${names[1]}\``;
+  return `one of ${names.map((n) => `\`${n}\``).join(', ')}`;
+}
+
+/** The leading elements of `arr` under the field names they fill. */
+function seqTable(arr: readonly unknown[], fields: readonly string[]): TomlTable {
+  const table: TomlTable = {};
+  for (let i = 0; i < arr.length && i < fields.length; i++) table[fields[i]!] = arr[i];
+  return table;
+}
+
+/** Whether `arr` has a length serde's `visit_seq` for `s` accepts. */
+function seqFits(arr: readonly unknown[], s: SeqShape): boolean {
+  return arr.length >= s.min && (!s.buffered || arr.length <= s.fields.length);
+}
 
 /** One bit per secret field, in SECRET_FIELDS order. */
 const FIELD_BITS = new Map<string, number>(SECRET_FIELDS.map((f, i) => [f, 1 << i]));
@@ -77,6 +141,8 @@ class Reader {
   private readonly writtenSets = new Map<number, ReadonlySet<SecretField>>();
   /** The `type` written in the declaration being read, for type-aware hints. */
   private declType: unknown;
+  /** The arrays being read by position, outermost first (see `valueSpan`). */
+  private readonly positionalReads: Array<{ base: TomlPath; fields: readonly string[] }> = [];
 
   constructor(
     private readonly parsed: ParsedFile,
@@ -105,33 +171,31 @@ class Reader {
 
   /** serde's `Unexpected` wording; floats are told from integers by their source text. */
   describe(value: unknown, path: TomlPath): string {
-    if (typeof value === 'string') return `string ${JSON.stringify(value)}`;
+    if (typeof value === 'string') return `string ${rustDebugString(value)}`;
     if (typeof value === 'boolean') return `boolean \`${value}\``;
     if (typeof value === 'bigint') return `integer \`${value}\``;
     if (typeof value === 'number') {
-      const span = this.parsed.map.get(path)?.value;
+      const span = this.valueSpan(path);
       const raw = span ? this.parsed.text.slice(span.start, span.end).replace(/_/g, '') : String(value);
       const isFloat = /[.eE]|inf|nan/.test(raw) && !/^[+-]?0[xob]/.test(raw);
       if (!isFloat && Number.isInteger(value)) return `integer \`${value}\``;
       return `floating point \`${rustFloat(value)}\``;
     }
     if (Array.isArray(value)) return 'sequence';
-    if (value instanceof Date) return 'datetime';
+    // A datetime included: toml presents it as a map to every target but a datetime (see DATETIME_KEY).
     return 'map';
   }
 
   private unknownField(key: string, allowed: readonly string[], path: TomlPath): void {
-    const expected =
-      allowed.length === 1
-        ? `\`${allowed[0]}\``
-        : allowed.length === 2
-          ? `\`${allowed[0]}\` or \`${allowed[1]}\``
-          : `one of ${allowed.map((a) => `\`${a}\``).join(', ')}`;
     const s = suggest(key, allowed);
-    this.error('unknown-field', `unknown field \`${key}\`, expected ${expected}`, path, 'key', { key, ...(s ? { suggestion: s } : {}) });
+    this.error('unknown-field', `unknown field \`${key}\`, expected ${oneOf(allowed)}`, path, 'key', { key, ...(s ? { suggestion: s } : {}) });
   }
 
   private ignored(key: string, where: string, known: readonly string[], path: TomlPath): void {
+    if (key === DATETIME_KEY) {
+      this.info('ignored-datetime', `SecretSpec reads a date-time in ${where} as a table whose only key, \`${DATETIME_KEY}\`, it ignores.`, path);
+      return;
+    }
     const s = suggest(key, known);
     this.info(
       'ignored-key',
@@ -143,6 +207,95 @@ class Reader {
 
   private missing(field: string, path: TomlPath, part: 'key' | 'value' = 'key'): void {
     this.error('missing-field', `missing field \`${field}\``, path, part, { field });
+  }
+
+  /** A datetime as the one-key map toml presents it as (see DATETIME_KEY), with its text as toml_datetime writes it. */
+  private datetimeMap(v: Date, path: TomlPath): TomlTable {
+    const span = this.valueSpan(path);
+    return { [DATETIME_KEY]: tomlDatetimeText(span ? this.parsed.text.slice(span.start, span.end) : v.toISOString()) };
+  }
+
+  /**
+   * Where the value at `path` is written. While an array is read by position
+   * (see `struct`), its elements go by the names of the fields they fill, so
+   * those names are turned back into indexes, innermost read first.
+   */
+  private valueSpan(path: TomlPath): Span | undefined {
+    for (let r = this.positionalReads.length - 1; r >= 0; r--) {
+      const { base, fields } = this.positionalReads[r]!;
+      const index = path.length > base.length && base.every((segment, i) => path[i] === segment) ? fields.indexOf(path[base.length] as string) : -1;
+      if (index >= 0) path = [...base, index, ...path.slice(base.length + 1)];
+    }
+    return this.parsed.map.get(path)?.value;
+  }
+
+  /** `v` where serde reads a map: a table, or a datetime as its one-key map; undefined for anything else. */
+  private asMap(v: unknown, path: TomlPath): TomlTable | undefined {
+    if (isTable(v)) return v;
+    return v instanceof Date ? this.datetimeMap(v, path) : undefined;
+  }
+
+  /**
+   * `v` read as the struct `s` by `read`: a table as it is, a datetime as its
+   * one-key map, an array by position (see SeqShape); anything else is an
+   * invalid type. Undefined when serde fails on the value.
+   */
+  private struct<T>(v: unknown, path: TomlPath, s: SeqShape, read: (table: TomlTable) => T | undefined): T | undefined {
+    const table = this.asMap(v, path);
+    if (table) return read(table);
+    if (!Array.isArray(v)) {
+      this.invalidType(v, `struct ${s.name}`, path);
+      return undefined;
+    }
+    const from = this.problems.length;
+    this.positionalReads.push({ base: path, fields: s.fields });
+    const result = read(seqTable(v, s.fields));
+    this.positionalReads.pop();
+    // Each element was read under the name of the field it fills: its problems belong at the element.
+    for (let i = from; i < this.problems.length; i++) {
+      const at = this.problems[i]!.at;
+      const index = s.fields.indexOf(at.path[path.length] as string);
+      if (index >= 0) at.path = [...path, index, ...at.path.slice(path.length + 1)];
+    }
+    const n = s.fields.length;
+    if (v.length < s.min) {
+      this.error('invalid-length', `invalid length ${v.length}, expected struct ${s.name} with ${n} element${n === 1 ? '' : 's'}`, path);
+      return undefined;
+    }
+    if (s.buffered && v.length > n) {
+      this.error('invalid-length', `invalid length ${v.length}, expected ${n} elements in sequence`, [...path, n]);
+      return undefined;
+    }
+    for (let i = n; i < v.length; i++) this.info('ignored-element', `SecretSpec ignores this element: it reads the array by position into the ${n} field${n === 1 ? '' : 's'} of ${s.name}.`, [...path, i]);
+    // Said once the elements read cleanly: an element's own error already points here.
+    if (!this.problems.slice(from).some((p) => p.severity === 'error')) this.positional(v, s.fields, path);
+    return result;
+  }
+
+  /** An array SecretSpec accepted where a table belongs: say which field each element became. */
+  private positional(v: readonly unknown[], fields: readonly string[], path: TomlPath): void {
+    const named = fields.slice(0, v.length).map((f) => `\`${f}\``);
+    this.info('positional-table', `SecretSpec reads this array by position, as ${named.join(', ')}; a table names them.`, path);
+  }
+
+  /**
+   * Why `v` is none of the unit variants of an enum (`encoding`,
+   * `extract.format`), as serde says it reading a secret's buffered content:
+   * a string names the variant; a map must have exactly one key, the
+   * variant, whose value would have to be a unit, which TOML cannot write.
+   */
+  private notVariant(v: unknown, variants: readonly string[], path: TomlPath, code: string): void {
+    if (typeof v === 'string') {
+      const s = suggest(v, variants);
+      this.error(code, `unknown variant \`${v}\`, expected ${oneOf(variants)}`, path, 'value', s ? { suggestion: s } : undefined);
+      return;
+    }
+    const table = this.asMap(v, path);
+    if (!table) return this.invalidType(v, 'string or map', path);
+    const keys = Object.keys(table);
+    if (keys.length !== 1) this.error('invalid-value', 'invalid value: map, expected map with a single key', path);
+    else if (!variants.includes(keys[0]!)) this.error(code, `unknown variant \`${keys[0]}\`, expected ${oneOf(variants)}`, [...path, keys[0]!], 'key');
+    else this.invalidType(table[keys[0]!], 'unit', [...path, keys[0]!]);
   }
 
   read(): ReadResult {
@@ -188,11 +341,11 @@ class Reader {
   }
 
   private project(v: unknown): ProjectModel | undefined {
+    return isTable(v) ? this.projectTable(v) : this.struct(v, ['project'], PROJECT_SHAPE, (t) => this.projectTable(t));
+  }
+
+  private projectTable(v: TomlTable): ProjectModel {
     const path = ['project'];
-    if (!isTable(v)) {
-      this.invalidType(v, 'struct ProjectInfo', path);
-      return undefined;
-    }
     const model: ProjectModel = { at: this.at(path) };
     for (const key of Object.keys(v)) {
       if (!PROJECT_KEYS.includes(key)) this.ignored(key, '[project]', PROJECT_KEYS, [...path, key]);
@@ -244,11 +397,11 @@ class Reader {
 
   /** Top-level `[defaults]` (0.21+): `deny_unknown_fields`, `providers` required. */
   private projectDefaults(v: unknown): ProjectDefaults | undefined {
+    return this.struct(v, ['defaults'], PROJECT_DEFAULTS_SHAPE, (t) => this.projectDefaultsTable(t));
+  }
+
+  private projectDefaultsTable(v: TomlTable): ProjectDefaults | undefined {
     const path = ['defaults'];
-    if (!isTable(v)) {
-      this.invalidType(v, 'struct ProjectDefaults', path);
-      return undefined;
-    }
     let ok = true;
     for (const key of Object.keys(v)) {
       if (key !== 'providers') {
@@ -265,15 +418,18 @@ class Reader {
     return { at: this.at(path), providers: this.sourced(list, [...path, 'providers']) };
   }
 
-  private profiles(v: unknown, doc: DocumentModel): void {
-    if (!isTable(v)) {
-      this.invalidType(v, 'a map', ['profiles']);
+  private profiles(value: unknown, doc: DocumentModel): void {
+    const v = this.asMap(value, ['profiles']);
+    if (!v) {
+      this.invalidType(value, 'a map', ['profiles']);
       return;
     }
-    for (const [name, pv] of Object.entries(v)) {
+    for (const [name, value] of Object.entries(v)) {
       const path = ['profiles', name];
-      if (!isTable(pv)) {
-        this.invalidType(pv, 'a map', path);
+      // A profile flattens its secrets, so serde reads it as a map: an array is no positional struct here.
+      const pv = this.asMap(value, path);
+      if (!pv) {
+        this.invalidType(value, 'struct Profile', path);
         doc.hasUnreadableProfile = true;
         continue;
       }
@@ -293,10 +449,10 @@ class Reader {
   }
 
   private defaults(v: unknown, path: TomlPath): ProfileDefaults | undefined {
-    if (!isTable(v)) {
-      this.invalidType(v, 'struct ProfileDefaults', path);
-      return undefined;
-    }
+    return isTable(v) ? this.defaultsTable(v, path) : this.struct(v, path, PROFILE_DEFAULTS_SHAPE, (t) => this.defaultsTable(t, path));
+  }
+
+  private defaultsTable(v: TomlTable, path: TomlPath): ProfileDefaults {
     const d: ProfileDefaults = { at: this.at(path) };
     let reservedWarned = false;
     for (const key of Object.keys(v)) {
@@ -350,10 +506,10 @@ class Reader {
   }
 
   private secret(profile: string, name: string, v: unknown, at: Origin): SecretDecl | undefined {
-    if (!isTable(v)) {
-      this.invalidType(v, 'struct SecretSerde', at.path);
-      return undefined;
-    }
+    return isTable(v) ? this.secretTable(profile, name, v, at) : this.struct(v, at.path, SECRET_SHAPE, (t) => this.secretTable(profile, name, t, at));
+  }
+
+  private secretTable(profile: string, name: string, v: TomlTable, at: Origin): SecretDecl {
     const fields: SecretFields = {};
     this.declType = v['type'];
     let bits = 0;
@@ -407,11 +563,8 @@ class Reader {
         else this.stringList(v, fieldPath(decl, field));
         return;
       case 'encoding':
-        if (typeof v !== 'string') this.invalidType(v, 'a string', fieldPath(decl, field));
-        else if (!(ENCODINGS as readonly string[]).includes(v)) {
-          const s = suggest(v, ENCODINGS);
-          this.error('invalid-encoding', `unknown variant \`${v}\`, expected one of \`base64\`, \`base64url\`, \`hex\``, fieldPath(decl, field), 'value', s ? { suggestion: s } : undefined);
-        } else out.encoding = new KeyedValue(v, decl, field);
+        if (typeof v === 'string' && (ENCODINGS as readonly string[]).includes(v)) out.encoding = new KeyedValue(v, decl, field);
+        else this.notVariant(v, ENCODINGS, fieldPath(decl, field), 'invalid-encoding');
         return;
       case 'required':
         if (typeof v === 'boolean') out.required = new KeyedValue(v, decl, field);
@@ -424,20 +577,21 @@ class Reader {
         this.extract(v, fieldPath(decl, field), out);
         return;
       case 'ref': {
-        const coords = this.refTable(v, fieldPath(decl, field), 'ref');
+        const coords = this.refTable(v, fieldPath(decl, field));
         if (coords) out.ref = new KeyedValue(coords, decl, field);
         return;
       }
       case 'refs': {
         const p = fieldPath(decl, field);
-        if (!isTable(v)) {
+        const table = this.asMap(v, p);
+        if (!table) {
           this.invalidType(v, 'a map', p);
           return;
         }
         const refs: Record<string, RefCoords> = {};
         let ok = true;
-        for (const [alias, rv] of Object.entries(v)) {
-          const coords = this.refTable(rv, [...p, alias], 'refs');
+        for (const [alias, rv] of Object.entries(table)) {
+          const coords = this.refTable(rv, [...p, alias]);
           if (coords) refs[alias] = coords;
           else ok = false;
         }
@@ -447,16 +601,23 @@ class Reader {
     }
   }
 
-  /** `required` as a group-membership table (a boolean never gets here). */
+  /**
+   * `required` as a group-membership table (a boolean never gets here). The
+   * untagged enum hides why RequiredGroups failed, an array read by position
+   * included.
+   */
   private required(v: unknown, p: TomlPath, out: SecretFields): void {
     const untagged = () =>
       this.error('invalid-required', 'data did not match any variant of untagged enum RequiredSetting', p, 'value');
-    if (!isTable(v)) return untagged();
+    const seq = Array.isArray(v);
+    if (seq && !seqFits(v, REQUIRED_SHAPE)) return untagged();
+    const table = seq ? seqTable(v, REQUIRED_SHAPE.fields) : this.asMap(v, p);
+    if (!table) return untagged();
     const groups: GroupMembership = {};
-    for (const key of Object.keys(v)) {
+    for (const key of Object.keys(table)) {
       if (key !== 'at_least_one' && key !== 'exactly_one') return untagged();
-      const g = v[key];
-      const gp = [...p, key];
+      const g = table[key];
+      const gp = [...p, seq ? REQUIRED_SHAPE.fields.indexOf(key) : key];
       if (typeof g === 'string') groups[key] = this.sourced([g], gp);
       else if (Array.isArray(g) && g.every((e) => typeof e === 'string')) groups[key] = this.sourced(g as string[], gp);
       else return untagged();
@@ -465,6 +626,7 @@ class Reader {
       this.error('empty-required-table', '`required` table must set `at_least_one` or `exactly_one`', p, 'value');
       return;
     }
+    if (seq) this.positional(v, REQUIRED_SHAPE.fields, p);
     out.required = this.sourced(groups, p);
   }
 
@@ -475,11 +637,15 @@ class Reader {
     }
     const untagged = () =>
       this.error('invalid-generate', 'data did not match any variant of untagged enum GenerateConfig', p, 'value');
-    if (!isTable(v)) return untagged();
-    for (const [key, ov] of Object.entries(v)) {
+    // The untagged enum hides why GenerateOptions failed, an array read by position included.
+    const seq = Array.isArray(v);
+    if (seq && !seqFits(v, GENERATE_SHAPE)) return untagged();
+    const table = seq ? seqTable(v, GENERATE_SHAPE.fields) : this.asMap(v, p);
+    if (!table) return untagged();
+    for (const [key, ov] of Object.entries(table)) {
       if (key === 'length' || key === 'bytes' || key === 'bits') {
         const isInt = (typeof ov === 'number' && Number.isInteger(ov)) || typeof ov === 'bigint';
-        if (!isInt || Number(ov) < 0 || this.describe(ov, [...p, key]).startsWith('floating')) return untagged();
+        if (!isInt || Number(ov) < 0 || this.describe(ov, [...p, seq ? GENERATE_SHAPE.fields.indexOf(key) : key]).startsWith('floating')) return untagged();
       } else if (key === 'charset' || key === 'command' || key === 'algorithm' || key === 'user_id' || key === 'comment') {
         if (typeof ov !== 'string') return untagged();
       } else if (key === 'capabilities') {
@@ -488,17 +654,19 @@ class Reader {
     }
     // A did-you-mean names only options the declared type reads (`comment` is no typo of `command` on an SSH key).
     const type = typeof this.declType === 'string' && this.declType in GENERATE_OPTIONS_BY_TYPE ? GENERATE_OPTIONS_BY_TYPE[this.declType as keyof typeof GENERATE_OPTIONS_BY_TYPE] : GENERATE_OPTIONS;
-    for (const key of Object.keys(v)) {
+    for (const key of Object.keys(table)) {
       if (!(GENERATE_OPTIONS as readonly string[]).includes(key)) this.ignored(key, '`generate` options', type, [...p, key]);
     }
-    out.generate = this.sourced(v, p);
+    if (seq) this.positional(v, GENERATE_SHAPE.fields, p);
+    out.generate = this.sourced(table, p);
   }
 
   private extract(v: unknown, p: TomlPath, out: SecretFields): void {
-    if (!isTable(v)) {
-      this.invalidType(v, 'struct Extract', p);
-      return;
-    }
+    const extract = isTable(v) ? this.extractTable(v, p) : this.struct(v, p, EXTRACT_SHAPE, (t) => this.extractTable(t, p));
+    if (extract) out.extract = this.sourced(extract, p);
+  }
+
+  private extractTable(v: TomlTable, p: TomlPath): SecretValues['extract'] | undefined {
     let ok = true;
     for (const key of Object.keys(v)) {
       if (key !== 'format' && key !== 'pointer') {
@@ -511,11 +679,8 @@ class Reader {
     if (!('format' in v)) {
       this.missing('format', p, 'value');
       ok = false;
-    } else if (typeof format !== 'string') {
-      this.invalidType(format, 'a string', [...p, 'format']);
-      ok = false;
     } else if (format !== 'json' && format !== 'ini') {
-      this.error('invalid-extract-format', `unknown variant \`${format}\`, expected \`json\` or \`ini\``, [...p, 'format']);
+      this.notVariant(format, EXTRACT_FORMATS, [...p, 'format'], 'invalid-extract-format');
       ok = false;
     }
     if (!('pointer' in v)) {
@@ -525,19 +690,30 @@ class Reader {
       this.invalidType(pointer, 'a string', [...p, 'pointer']);
       ok = false;
     }
-    if (ok) out.extract = this.sourced({ format: format as 'json' | 'ini', pointer: pointer as string }, p);
+    return ok ? { format: format as 'json' | 'ini', pointer: pointer as string } : undefined;
   }
 
-  /** A `ref`/`refs.<alias>` coordinate table (manifest-rules §3.2). */
-  private refTable(v: unknown, p: TomlPath, kind: 'ref' | 'refs'): RefCoords | undefined {
+  /** A `ref`/`refs.<alias>`/credential `ref` (NativeAddress, manifest-rules §3.2), whose visitor turns a string into a hint. */
+  private refTable(v: unknown, p: TomlPath): RefCoords | undefined {
     if (typeof v === 'string') {
       this.error('ref-not-table', refStringHint(v), p, 'value', opRefReplacement(v));
       return undefined;
     }
-    if (!isTable(v)) {
+    const table = this.asMap(v, p);
+    if (!table) {
       this.invalidType(v, 'a table of native secret coordinates like { item = "db", field = "password" }', p);
       return undefined;
     }
+    return this.refFields(table, p);
+  }
+
+  /** An alias's `ref` template (NativeAddressTemplate): a plain derived struct. */
+  private refTemplate(v: unknown, p: TomlPath): RefCoords | undefined {
+    return this.struct(v, p, TEMPLATE_SHAPE, (t) => this.refFields(t, p));
+  }
+
+  /** The coordinates of a ref or ref template, both `deny_unknown_fields` with a required `item`. */
+  private refFields(v: TomlTable, p: TomlPath): RefCoords | undefined {
     let ok = true;
     const coords: RefCoords = {};
     for (const [key, cv] of Object.entries(v)) {
@@ -553,7 +729,6 @@ class Reader {
       this.missing('item', p, 'value');
       ok = false;
     }
-    void kind;
     return ok ? coords : undefined;
   }
 
@@ -564,14 +739,15 @@ class Reader {
     return { aliases, problems: this.problems };
   }
 
-  private providers(v: unknown, out: Map<string, AliasModel>): void {
-    if (!isTable(v)) {
-      const shape = Array.isArray(v) ? 'sequence' : this.describe(v, ['providers']);
+  private providers(value: unknown, out: Map<string, AliasModel>): void {
+    const v = this.asMap(value, ['providers']);
+    if (!v) {
+      const shape = this.describe(value, ['providers']);
       this.error(
         'invalid-type',
         `invalid type: ${shape}, expected a map of provider aliases (alias = "uri" or alias = { uri = "…" })`,
         ['providers'],
-        Array.isArray(v) ? 'key' : 'value',
+        Array.isArray(value) ? 'key' : 'value',
       );
       return;
     }
@@ -580,17 +756,18 @@ class Reader {
     }
   }
 
-  private alias(name: string, v: unknown, p: TomlPath): AliasModel {
+  private alias(name: string, value: unknown, p: TomlPath): AliasModel {
     const model: AliasModel = { name, at: this.at(p), kind: 'invalid', credentials: [] };
-    if (typeof v === 'string') {
+    if (typeof value === 'string') {
       model.kind = 'string';
-      model.uri = this.sourced(v, p);
+      model.uri = this.sourced(value, p);
       return model;
     }
-    if (!isTable(v)) {
+    const v = this.asMap(value, p);
+    if (!v) {
       this.error(
         'invalid-alias',
-        `invalid type: ${this.describe(v, p)}, expected a provider URI string, a { uri, credentials, cache } table, or a { fallback, cache } table`,
+        `invalid type: ${this.describe(value, p)}, expected a provider URI string, a { uri, credentials, cache } table, or a { fallback, cache } table`,
         p,
       );
       return model;
@@ -611,7 +788,7 @@ class Reader {
     }
     if (has('credentials')) ok = this.credentials(v['credentials'], [...p, 'credentials'], model) && ok;
     if (has('ref')) {
-      const coords = this.refTable(v['ref'], [...p, 'ref'], 'ref');
+      const coords = this.refTemplate(v['ref'], [...p, 'ref']);
       if (coords) {
         const templateProblems = checkRefTemplate(coords);
         for (const t of templateProblems) this.error('invalid-ref-template', t.message, [...p, 'ref', t.coordinate]);
@@ -655,39 +832,44 @@ class Reader {
     return model;
   }
 
-  private credentials(v: unknown, p: TomlPath, model: AliasModel): boolean {
-    if (!isTable(v)) {
-      this.invalidType(v, 'a map', p);
+  private credentials(value: unknown, p: TomlPath, model: AliasModel): boolean {
+    const v = this.asMap(value, p);
+    if (!v) {
+      this.invalidType(value, 'a map', p);
       return false;
     }
     let ok = true;
-    for (const [name, cv] of Object.entries(v)) {
+    for (const [name, value] of Object.entries(v)) {
       const cp = [...p, name];
       const source: CredentialSource = { name, at: this.at(cp) };
-      if (typeof cv === 'string') source.provider = this.sourced(cv, cp);
-      else if (isTable(cv)) {
-        for (const key of Object.keys(cv)) {
-          if (key !== 'provider' && key !== 'ref') {
-            this.unknownField(key, ['provider', 'ref'], [...cp, key]);
-            ok = false;
-          }
-        }
-        if (!('provider' in cv)) {
-          this.missing('provider', cp, 'value');
-          ok = false;
-        } else if (typeof cv['provider'] !== 'string') {
-          this.invalidType(cv['provider'], 'a string', [...cp, 'provider']);
-          ok = false;
-        } else source.provider = this.sourced(cv['provider'], [...cp, 'provider']);
-        if ('ref' in cv) {
-          const coords = this.refTable(cv['ref'], [...cp, 'ref'], 'ref');
-          if (coords) source.ref = this.sourced(coords, [...cp, 'ref']);
-          else ok = false;
-        }
-      } else {
-        this.error('invalid-type', `invalid type: ${this.describe(cv, cp)}, expected a provider spec string or a { provider, ref } table`, cp);
+      if (typeof value === 'string') {
+        source.provider = this.sourced(value, cp);
+        model.credentials.push(source);
+        continue;
+      }
+      const cv = this.asMap(value, cp);
+      if (!cv) {
+        this.error('invalid-type', `invalid type: ${this.describe(value, cp)}, expected a provider spec string or a { provider, ref } table`, cp);
         ok = false;
         continue;
+      }
+      for (const key of Object.keys(cv)) {
+        if (key !== 'provider' && key !== 'ref') {
+          this.unknownField(key, ['provider', 'ref'], [...cp, key]);
+          ok = false;
+        }
+      }
+      if (!('provider' in cv)) {
+        this.missing('provider', cp, 'value');
+        ok = false;
+      } else if (typeof cv['provider'] !== 'string') {
+        this.invalidType(cv['provider'], 'a string', [...cp, 'provider']);
+        ok = false;
+      } else source.provider = this.sourced(cv['provider'], [...cp, 'provider']);
+      if ('ref' in cv) {
+        const coords = this.refTable(cv['ref'], [...cp, 'ref']);
+        if (coords) source.ref = this.sourced(coords, [...cp, 'ref']);
+        else ok = false;
       }
       model.credentials.push(source);
     }
@@ -695,10 +877,11 @@ class Reader {
   }
 
   private cache(v: unknown, p: TomlPath, model: AliasModel): boolean {
-    if (!isTable(v)) {
-      this.invalidType(v, 'struct CacheConfig', p);
-      return false;
-    }
+    return this.struct(v, p, CACHE_SHAPE, (t) => this.cacheTable(t, p, model)) ?? false;
+  }
+
+  /** True when the cache reads, else undefined; `model.cache` is set either way, for the rules that follow the shape. */
+  private cacheTable(v: TomlTable, p: TomlPath, model: AliasModel): true | undefined {
     let ok = true;
     const cache: NonNullable<AliasModel['cache']> = { at: this.at(p) };
     for (const key of Object.keys(v)) {
@@ -731,35 +914,37 @@ class Reader {
       } else cache.maxAge = this.sourced(v['max_age'], [...p, 'max_age']);
     }
     model.cache = cache;
-    return ok;
+    return ok || undefined;
   }
 
-  private scopes(v: unknown, out: Map<string, ScopeModel>): void {
-    if (!isTable(v)) {
-      this.invalidType(v, 'a map', ['scopes']);
+  private scopes(value: unknown, out: Map<string, ScopeModel>): void {
+    const v = this.asMap(value, ['scopes']);
+    if (!v) {
+      this.invalidType(value, 'a map', ['scopes']);
       return;
     }
     for (const [name, sv] of Object.entries(v)) {
       const p: PathSegment[] = ['scopes', name];
-      const scope: ScopeModel = { name, at: this.at(p) };
-      if (!isTable(sv)) {
-        this.invalidType(sv, 'struct ScopeConfig', p);
-        continue;
-      }
-      for (const key of Object.keys(sv)) {
-        if (key !== 'secrets') this.ignored(key, `[scopes.${name}]`, ['secrets'], [...p, key]);
-      }
-      if (!('secrets' in sv)) {
-        this.missing('secrets', p);
-      } else {
-        const list = this.stringList(sv['secrets'], [...p, 'secrets']);
-        if (list) {
-          scope.secrets = list.map((s, i) => this.sourced(s, [...p, 'secrets', i]));
-          scope.secretsAt = this.at([...p, 'secrets']);
-        }
-      }
-      out.set(name, scope);
+      const scope = isTable(sv) ? this.scope(name, sv, p) : this.struct(sv, p, SCOPE_SHAPE, (t) => this.scope(name, t, p));
+      if (scope) out.set(name, scope);
     }
+  }
+
+  private scope(name: string, sv: TomlTable, p: TomlPath): ScopeModel {
+    const scope: ScopeModel = { name, at: this.at(p) };
+    for (const key of Object.keys(sv)) {
+      if (key !== 'secrets') this.ignored(key, `[scopes.${name}]`, ['secrets'], [...p, key]);
+    }
+    if (!('secrets' in sv)) {
+      this.missing('secrets', p);
+    } else {
+      const list = this.stringList(sv['secrets'], [...p, 'secrets']);
+      if (list) {
+        scope.secrets = list.map((s, i) => this.sourced(s, [...p, 'secrets', i]));
+        scope.secretsAt = this.at([...p, 'secrets']);
+      }
+    }
+    return scope;
   }
 }
 
@@ -774,6 +959,47 @@ export function readAliasTable(parsed: ParsedFile, file: string | null, table: T
 /** serde's `Unexpected` wording for a value of `parsed` (e.g. "integer `1`", "map"), for shape errors read outside a manifest. */
 export function describeUnexpected(parsed: ParsedFile, value: unknown, path: TomlPath): string {
   return new Reader(parsed, parsed.path).describe(value, path);
+}
+
+const PLAIN_ASCII = /^[\x20-\x7e]*$/;
+const GRAPHEME_EXTEND = /\p{Grapheme_Extend}/u;
+/** Rust's `is_printable` is false for these general categories, save the space itself. */
+const UNPRINTABLE = /[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}\p{Zl}\p{Zp}\p{Zs}]/u;
+const DEBUG_ESCAPES: Record<string, string> = { '\0': '\\0', '\t': '\\t', '\r': '\\r', '\n': '\\n', '\\': '\\\\', '"': '\\"' };
+
+/**
+ * A string as Rust's `Debug` quotes it (serde's `Unexpected::Str`): `\0`,
+ * `\t`, `\r`, `\n`, `\\` and `\"` escaped, then every grapheme-extending or
+ * unprintable character as `\u{hex}`; a `'` stays as it is.
+ */
+export function rustDebugString(s: string): string {
+  if (PLAIN_ASCII.test(s) && !s.includes('"') && !s.includes('\\')) return `"${s}"`;
+  let out = '"';
+  for (const c of s) {
+    const escape = DEBUG_ESCAPES[c];
+    if (escape) out += escape;
+    else if (c !== ' ' && (GRAPHEME_EXTEND.test(c) || UNPRINTABLE.test(c))) out += `\\u{${c.codePointAt(0)!.toString(16)}}`;
+    else out += c;
+  }
+  return `${out}"`;
+}
+
+/**
+ * A datetime's text as toml_datetime's `Display` writes it, from its source:
+ * `T` between date and time (for a `t` or a space), a fraction of at most
+ * nine digits without trailing zeros, `Z` for `z`, and `-00:00` as `+00:00`.
+ */
+export function tomlDatetimeText(raw: string): string {
+  const m = /^(\d{4}-\d{2}-\d{2})?[Tt ]?(?:(\d{2}:\d{2})(?::(\d{2})(?:\.(\d+))?)?)?([Zz]|[+-]\d{2}:\d{2})?$/.exec(raw);
+  if (!m) return raw;
+  const [, date = '', hoursMinutes, seconds, fraction, offset] = m;
+  let text = date;
+  if (hoursMinutes) {
+    text += `${date ? 'T' : ''}${hoursMinutes}${seconds ? `:${seconds}` : ''}`;
+    if (fraction) text += `.${fraction.slice(0, 9).padEnd(9, '0').replace(/0+$/, '') || '0'}`;
+  }
+  if (offset) text += offset === 'z' ? 'Z' : offset === '-00:00' ? '+00:00' : offset;
+  return text;
 }
 
 /**
