@@ -32,7 +32,7 @@ const files = only.length ? only : collect(join(root, 'test')).sort();
 // A failed install is reported by the suites that need it (they skip, or fail on CI).
 await oracle;
 try {
-  run(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-reporter=spec', ...files]);
+  run(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=600000', '--test-reporter=spec', ...files]);
 } catch {
   process.exit(1);
 }

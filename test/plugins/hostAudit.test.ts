@@ -131,7 +131,11 @@ test('an unsolicited line between requests fails the next request without sendin
   try {
     const s = await a.host.session('audit://v?fault=unsolicited-idle', sessionOptions(null));
     assert.equal(await s.get(ADDRESS, 'A'), 'stored-a');
-    while (!a.ops().some((o) => o.op === 'unsolicited-written')) await new Promise((resolve) => setTimeout(resolve, 20));
+    const deadline = Date.now() + 10_000;
+    while (!a.ops().some((o) => o.op === 'unsolicited-written')) {
+      assert.ok(Date.now() < deadline, 'the plugin never wrote its unsolicited line');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
     await new Promise((resolve) => setTimeout(resolve, 100));
     await fails(s.set(ADDRESS, 'B', 'b'), 'invalid_response', 'answers no request');
     assert.equal(a.ops().filter((o) => o.op === 'set').length, 0, 'the set was never sent to the faulty process');
