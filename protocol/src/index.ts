@@ -83,6 +83,23 @@ export interface Unresolved {
   message: string;
 }
 
+/**
+ * Which secrets of one profile's check were answered through the user's
+ * `secretspec` CLI (`secretspec check --json`), for the views' "via
+ * secretspec 0.21.1" and the run's duration. An addition for issue 11; not
+ * yet part of CheckResult.
+ */
+export interface CliCheckInfo {
+  /** The CLI's release, e.g. "0.21.1". */
+  version: string;
+  /** Secrets whose status (or unresolved reason) came from the CLI run. */
+  names: string[];
+  /** How long the CLI run took, in milliseconds (of the run that produced a cached answer, when `cached`). */
+  durationMs: number;
+  /** The answer was kept from an earlier run: nothing the check depends on changed since. */
+  cached: boolean;
+}
+
 /** client → server: value-free presence check through the plugin host. */
 export const CheckRequest = 'secretspec/check';
 export interface CheckParams {
