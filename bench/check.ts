@@ -10,11 +10,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { CheckResult } from '../protocol/src';
-import { runCheck, type PresenceProbe } from '../server/src/check/run';
-import { analyze } from '../server/src/features/diagnostics';
+import { runCheck } from '../server/src/check/run';
+import { analyze } from '../test/support/analyze';
 import { bundledProviders } from '../server/src/plugins/bundled';
 import { DEFAULT_RETRY, PluginHost, type PluginSettings } from '../server/src/plugins/host';
 import { MAX_BATCH_KEYS } from '../server/src/plugins/session';
+import type { Store, Stores } from '../server/src/providers/store';
 
 const SECRETS = 10_000;
 const ROUNDS = 5;
@@ -42,7 +43,7 @@ interface Sample {
   cold: number;
   /** WARM_CHECKS checks on the open session. */
   warm: number[];
-  /** Of each warm check: time spent inside probe.presence (host.session + session.presence). */
+  /** Of each warm check: time spent in the host (opening the store and asking it). */
   warmInHost: number[];
 }
 
@@ -94,28 +95,33 @@ async function analyzed(text: string, configFile: string): Promise<Analyzed> {
   return { manifest: merged, profiles };
 }
 
-/** Time spent inside the probe: in total, and per provider URI (calls for different URIs overlap). */
+/** Time spent opening stores and asking them: in total, and per provider URI (calls for different URIs overlap). */
 interface Spent {
   ms: number;
   byUri: Map<string, number>;
 }
 
-/** The probe the server builds (server/src/features/presence.ts), timing what it spends in the host. */
-function probeOf(host: PluginHost, configFile: string, spent: Spent): PresenceProbe {
+/** The plugin host as the check sees it, timing what it spends in the host. */
+function timedStores(host: PluginHost, spent: Spent): Stores {
+  const record = (uri: string, since: number): void => {
+    const elapsed = performance.now() - since;
+    spent.ms += elapsed;
+    spent.byUri.set(uri, (spent.byUri.get(uri) ?? 0) + elapsed);
+  };
   return {
-    async presence(uri, address, keys) {
+    async open(uri, context) {
       const t0 = performance.now();
-      try {
-        const session = await host.session(uri, { configFile, project: PROJECT, command: 'check' });
-        const answers = await session.presence(address, keys);
-        return Object.fromEntries(
-          Object.entries(answers).map(([k, a]) => [k, a.ok ? { ok: true, value: a.value } : { ok: false, error: { kind: a.error.kind, message: a.error.message } }]),
-        );
-      } finally {
-        const elapsed = performance.now() - t0;
-        spent.ms += elapsed;
-        spent.byUri.set(uri, (spent.byUri.get(uri) ?? 0) + elapsed);
-      }
+      const store = await host.open(uri, context).finally(() => record(uri, t0));
+      const timed = Object.create(store) as Store;
+      timed.presence = async (address, keys) => {
+        const t1 = performance.now();
+        try {
+          return await store.presence(address, keys);
+        } finally {
+          record(uri, t1);
+        }
+      };
+      return timed;
     },
   };
 }
@@ -161,7 +167,7 @@ function newHost(settings: PluginSettings): PluginHost {
 async function timedCheck(host: PluginHost, subject: Analyzed, configFile: string): Promise<{ ms: number; inHost: number; byUri: Map<string, number>; result: CheckResult }> {
   const spent: Spent = { ms: 0, byUri: new Map() };
   const t0 = performance.now();
-  const result = await runCheck({ manifest: subject.manifest, profiles: subject.profiles, probe: probeOf(host, configFile, spent) });
+  const result = await runCheck({ manifest: subject.manifest, profiles: subject.profiles, stores: timedStores(host, spent), configFile });
   return { ms: performance.now() - t0, inHost: spent.ms, byUri: spent.byUri, result };
 }
 
@@ -241,7 +247,7 @@ async function largeCheck(): Promise<void> {
     console.log(`\nPresence check of ${SECRETS.toLocaleString('en-US')} secrets (half present, ${VALUE_BYTES}-byte values) through one stdio plugin`);
     console.log(`runCheck end to end after 1 warm-up round; ${ROUNDS} rounds, each mode in a fresh PluginHost per round, modes interleaved.`);
     console.log(`cold = first check of the host (spawn + hello + check), median of ${ROUNDS}; warm = the next ${WARM_CHECKS} checks on the open session, median of ${ROUNDS * WARM_CHECKS}.`);
-    console.log('in host = part of the warm check spent in host.session() + session.presence(); the rest is routing and the report.\n');
+    console.log('in host = part of the warm check spent in host.open() + session.presence(); the rest is routing and the report.\n');
     const header = `${'mode'.padEnd(42)} ${'requests'.padStart(9)} ${'cold'.padStart(10)} ${'warm'.padStart(10)} ${'in host'.padStart(10)}`;
     console.log(header);
     console.log('-'.repeat(header.length));

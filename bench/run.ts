@@ -14,9 +14,9 @@ import { largeManifest, typicalManifest } from './generate';
 // Measure the code that ships: the validator bundled by esbuild exactly as
 // dist/server.js bundles it, not the TypeScript sources run through tsx.
 const bundle = join(__dirname, '..', 'out', 'bench', 'analyze.cjs');
-buildSync({ entryPoints: [join(__dirname, '..', 'server', 'src', 'features', 'diagnostics.ts')], bundle: true, platform: 'node', target: 'node20', format: 'cjs', outfile: bundle, external: ['@napi-rs/keyring'], logLevel: 'warning' });
+buildSync({ entryPoints: [join(__dirname, '..', 'test', 'support', 'analyze.ts')], bundle: true, platform: 'node', target: 'node20', format: 'cjs', outfile: bundle, external: ['@napi-rs/keyring'], logLevel: 'warning' });
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { analyze } = require(bundle) as typeof import('../server/src/features/diagnostics');
+const { analyze } = require(bundle) as typeof import('../test/support/analyze');
 
 interface Subject {
   name: string;

@@ -1,8 +1,11 @@
 // Bundles the client (extension host, CommonJS) and the language server
-// (stand-alone Node program) with esbuild.
+// (stand-alone Node program) with esbuild. `--outdir=<dir>` (default dist):
+// packaging builds into its staging folder, so tests running from dist/
+// meanwhile never see a half-written bundle.
 import { build } from 'esbuild';
 
 const production = process.argv.includes('--production');
+const outdir = process.argv.find((a) => a.startsWith('--outdir='))?.slice('--outdir='.length) ?? 'dist';
 const common = {
   bundle: true,
   platform: 'node',
@@ -14,18 +17,18 @@ const common = {
 };
 
 await Promise.all([
-  build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js', external: ['vscode'] }),
+  build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: `${outdir}/client.js`, external: ['vscode'] }),
   build({
     ...common,
     entryPoints: ['server/src/main.ts'],
-    outfile: 'dist/server.js',
+    outfile: `${outdir}/server.js`,
     banner: { js: '#!/usr/bin/env node' },
     external: ['@napi-rs/keyring'],
   }),
   build({
     ...common,
     entryPoints: ['server/src/plugins/bundled/standalone.ts'],
-    outfile: 'dist/provider.js',
+    outfile: `${outdir}/provider.js`,
     banner: { js: '#!/usr/bin/env node' },
     external: ['@napi-rs/keyring'],
   }),

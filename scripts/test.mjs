@@ -21,16 +21,20 @@ function collect(dir, out = []) {
 const only = process.argv.slice(2);
 // The real SecretSpec the differential suites compare with: built once per
 // machine (minutes), so it starts now and overlaps the build and type-check.
-const oracle = new Promise((resolve) => {
-  const child = spawn(process.execPath, [join(root, 'scripts/secretspec-oracle.mjs')], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
-  child.stdout.resume();
-  child.on('exit', resolve);
-});
+// The SecretSpec 0.21 test endpoint (cargo, secretspec-ipc) likewise, once per change of its sources.
+const prepared = ['scripts/secretspec-oracle.mjs', 'scripts/ipc-endpoint.mjs'].map(
+  (script) =>
+    new Promise((resolve) => {
+      const child = spawn(process.execPath, [join(root, script)], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+      child.stdout.resume();
+      child.on('exit', resolve);
+    }),
+);
 run(process.execPath, ['scripts/build.mjs']);
 run(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-b']);
 const files = only.length ? only : collect(join(root, 'test')).sort();
 // A failed install is reported by the suites that need it (they skip, or fail on CI).
-await oracle;
+await Promise.all(prepared);
 try {
   run(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=600000', '--test-reporter=spec', ...files]);
 } catch {

@@ -3,7 +3,7 @@
 // for while one is still waiting are merged into it.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { LanguageClient, State, TransportKind, type CancellationToken, type LanguageClientOptions, type MessageSignature, type ServerOptions } from 'vscode-languageclient/node';
 import {
   DidChangeEngineNotification,
   DidChangePresenceNotification,
@@ -26,11 +26,28 @@ const DOCUMENT_SELECTOR = [
   { scheme: 'file', pattern: '**/secretspec/config/config.toml' },
 ];
 
+/**
+ * A language feature VS Code asks for just as the client stops (a window
+ * reload, a restart) can pass the client's running check and then find the
+ * connection gone; vscode-languageclient reports that as a failure, which VS
+ * Code logs as "provider FAILED". With the client no longer running there is
+ * nothing to report: the feature answers empty, as it does for a request
+ * rejected while stopping.
+ */
+class SecretSpecLanguageClient extends LanguageClient {
+  override handleFailedRequest<T>(type: MessageSignature, token: CancellationToken | undefined, error: unknown, defaultValue: T, showNotification?: boolean): T {
+    if (this.state !== State.Running) return defaultValue;
+    return super.handleFailedRequest(type, token, error, defaultValue, showNotification);
+  }
+}
+
 export class ServerController implements vscode.Disposable {
   private current: LanguageClient | undefined;
   private queue: Promise<void> = Promise.resolve();
   private waitingRestart: Promise<void> | undefined;
   private trustedAtStart = false;
+  /** Set by shutdown(): from then on nothing starts a server, whatever still asks for one. */
+  private closing = false;
   private readonly presenceChanged = new vscode.EventEmitter<string>();
   private readonly started = new vscode.EventEmitter<LanguageClient>();
   private readonly engineChanged = new vscode.EventEmitter<DidChangeEngineParams>();
@@ -43,7 +60,7 @@ export class ServerController implements vscode.Disposable {
 
   constructor(
     private readonly context: vscode.ExtensionContext,
-    /** Already redacting: the protocol trace goes here too. */
+    /** Already redacting: the protocol trace goes here too. Disposed by this controller, after the server stopped. */
     private readonly output: vscode.LogOutputChannel,
     private readonly activeProfile: () => string | undefined,
   ) {}
@@ -74,14 +91,30 @@ export class ServerController implements vscode.Disposable {
     return run;
   }
 
-  stop(): Promise<void> {
+  /**
+   * Stops the server for good (deactivate, window reload). A view refresh or
+   * request still in flight would otherwise start a new server in an
+   * extension host that is going away, and the language features it
+   * registers would fail there ("Starting server failed", "provider FAILED").
+   */
+  shutdown(): Promise<void> {
+    this.closing = true;
     return this.enqueue(() => this.stopClient());
   }
 
+  /**
+   * Shuts the server down, then closes the output channel. VS Code disposes
+   * an extension's subscriptions right after calling deactivate(), without
+   * waiting: a channel closed then would make every line the stopping client
+   * still logs throw "Channel has been closed".
+   */
   dispose(): void {
-    void this.stop();
-    this.presenceChanged.dispose();
-    this.started.dispose();
+    void this.shutdown().finally(() => {
+      this.output.dispose();
+      this.presenceChanged.dispose();
+      this.started.dispose();
+      this.engineChanged.dispose();
+    });
   }
 
   /** Sends a custom request, starting the server first if it is not running. */
@@ -89,7 +122,7 @@ export class ServerController implements vscode.Disposable {
     if (!this.current) await this.start();
     await this.queue;
     const client = this.current;
-    if (!client) throw new Error('the SecretSpec language server is not running; see SecretSpec: Show Output');
+    if (!client) throw new Error(this.closing ? 'the SecretSpec language server is shutting down' : 'the SecretSpec language server is not running; see SecretSpec: Show Output');
     return client.sendRequest<R>(method, params);
   }
 
@@ -100,7 +133,7 @@ export class ServerController implements vscode.Disposable {
   }
 
   private async startClient(): Promise<void> {
-    if (this.current) return;
+    if (this.current || this.closing) return;
     const serverModule = this.context.asAbsolutePath(path.join('dist', 'server.js'));
     const serverOptions: ServerOptions = { module: serverModule, transport: TransportKind.stdio };
     const profile = this.activeProfile();
@@ -124,12 +157,14 @@ export class ServerController implements vscode.Disposable {
         },
       },
     };
-    const client = new LanguageClient(CLIENT_ID, CLIENT_NAME, serverOptions, clientOptions);
+    const client = new SecretSpecLanguageClient(CLIENT_ID, CLIENT_NAME, serverOptions, clientOptions);
     this.current = client;
     this.trustedAtStart = initializationOptions.trusted === true;
     this.output.info(`Starting the language server (${initializationOptions.trusted ? 'trusted' : 'restricted'} workspace)`);
     try {
       await client.start();
+      const info = client.initializeResult?.serverInfo;
+      this.output.info(`The language server is running: ${info ? `${info.name} ${info.version ?? '(no version)'}` : 'it did not say its name and version'}`);
       client.onNotification(DidChangePresenceNotification, (params: DidChangePresenceParams) => this.presenceChanged.fire(params.textDocument.uri));
       client.onNotification(DidChangeEngineNotification, (params: DidChangeEngineParams) => {
         this.output.info(`Manifests are checked against SecretSpec ${params.version}${params.cli ? ` (${params.cli})` : ` (${params.reason ?? 'no CLI'})`}`);

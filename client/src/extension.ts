@@ -20,6 +20,7 @@ import { affectsSettings } from './settings';
 import { watchTrust } from './trust';
 import { PresenceTreeProvider, VIEW_ID, type PresenceNode } from './views/presenceTree';
 import { EngineStatus } from './views/engineStatus';
+import { healthText, needsAttention } from './views/presenceModel';
 import { ProfileStatus } from './views/statusBar';
 
 /** What activate() returns: nothing in normal use; test hooks in a test-mode extension host. */
@@ -59,7 +60,7 @@ export function activate(context: vscode.ExtensionContext): SecretSpecTestApi | 
     });
 
   context.subscriptions.push(
-    output,
+    // Also closes `output`, once the server has stopped.
     server,
     presence,
     tree,
@@ -86,17 +87,17 @@ export function activate(context: vscode.ExtensionContext): SecretSpecTestApi | 
     watchTrust(() => {
       if (server.client && server.startedTrusted) return;
       output.info('Workspace trust granted; restarting the language server');
-      void reportFailure(server.restart(), output, 'restart').then(() => presence.refreshAll());
+      void reportFailure(server.restart(), output, 'restart').then(() => presence.refreshAll('workspace trust granted'));
     }),
     vscode.workspace.onDidChangeConfiguration((e) => {
-      if (affectsSettings(e)) void presence.refreshAll();
+      if (affectsSettings(e)) void presence.refreshAll('settings changed');
     }),
     presence.onDidChange(() => {
-      const missing = presence.profileCounts().get(presence.activeProfile) ?? 0;
-      view.badge = missing > 0 ? { value: missing, tooltip: `${missing} required secret${missing === 1 ? '' : 's'} missing in profile ${presence.activeProfile}` } : undefined;
+      const health = presence.profileHealth().get(presence.activeProfile);
+      view.badge = health && needsAttention(health) ? { value: health.missing + health.unknown, tooltip: `SecretSpec profile ${presence.activeProfile}: ${healthText(health)}` } : undefined;
     }),
   );
-  void reportFailure(server.start(), output, 'start').then(() => presence.refreshAll());
+  void reportFailure(server.start(), output, 'start').then(() => presence.refreshAll('startup'));
   if (context.extensionMode !== vscode.ExtensionMode.Test) return undefined;
   return { setUi: (ui) => (testUi = ui), store: presence, tree, internalSecrets: new InternalSecrets(context.secrets) };
 }
@@ -104,7 +105,7 @@ export function activate(context: vscode.ExtensionContext): SecretSpecTestApi | 
 export function deactivate(): Promise<void> | undefined {
   const server = controller;
   controller = undefined;
-  return server?.stop();
+  return server?.shutdown();
 }
 
 function isSecretNode(arg: unknown): arg is Extract<PresenceNode, { kind: 'secret' }> {

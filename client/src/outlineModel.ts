@@ -22,24 +22,15 @@ export function declaredNames(outline: Outline, profile: string): string[] {
   return outlineProfile(outline, profile)?.secrets.map((s) => s.name) ?? [];
 }
 
-/** The chain as written, else the default provider setting; a composed secret asks no provider. */
-function chainAsWritten(secret: OutlineSecret, defaultProvider: string | undefined): string[] {
-  if (secret.providers.length > 0) return secret.providers;
-  return !secret.composed && defaultProvider ? [defaultProvider] : [];
-}
-
-/** The providers asked, in order, each alias shown with the URI it stands for. */
-export function providerChain(outline: Outline, profile: string, name: string, defaultProvider?: string): string[] {
-  const secret = outlineSecret(outline, profile, name);
-  if (!secret) return [];
+/** The providers asked, in order, as the server routes the secret; each alias shown with the URI it stands for. */
+export function providerChain(outline: Outline, profile: string, name: string): string[] {
   const aliases = outline.aliases ?? {};
-  return chainAsWritten(secret, defaultProvider).map((p) => (aliases[p] ? `${p} → ${aliases[p]}` : p));
+  return (outlineSecret(outline, profile, name)?.route ?? []).map((p) => (aliases[p] ? `${p} → ${aliases[p]}` : p));
 }
 
-/** The chain entry a write or delete goes to (the primary), as written; undefined when none applies. */
-export function primaryProvider(outline: Outline, profile: string, name: string, defaultProvider?: string): string | undefined {
-  const secret = outlineSecret(outline, profile, name);
-  return secret ? chainAsWritten(secret, defaultProvider)[0] : undefined;
+/** The route entry a write or delete goes to (the primary), as written; undefined when none applies. */
+export function primaryProvider(outline: Outline, profile: string, name: string): string | undefined {
+  return outlineSecret(outline, profile, name)?.route[0];
 }
 
 const within = (range: { start: { line: number }; end: { line: number } }, line: number) => range.start.line <= line && line <= range.end.line;

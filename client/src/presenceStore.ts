@@ -5,8 +5,9 @@ import * as vscode from 'vscode';
 import { CheckRequest, OutlineRequest, type CheckParams, type CheckResult, type OutlineParams } from '../../protocol/src/index';
 import type { ServerController } from './client';
 import type { Outline } from './outlineModel';
+import { readSettings } from './settings';
 import { isTrusted } from './trust';
-import { viewState } from './views/presenceModel';
+import { buildProfiles, healthOf, healthText, viewState, type ProfileHealth } from './views/presenceModel';
 
 const ACTIVE_PROFILE_KEY = 'secretspec.activeProfile';
 export const STATE_CONTEXT_KEY = 'secretspec.viewState';
@@ -15,11 +16,17 @@ const EXCLUDE_GLOB = '**/{node_modules,.git,.cache}/**';
 
 export interface ManifestEntry {
   uri: vscode.Uri;
+  /** The last check that succeeded; with `error` set it is stale and shown as such. */
   result?: CheckResult;
-  /** Why the last check failed (bad syntax, server down), shown instead of profiles. */
+  /** Why the last check failed (bad syntax, server down). */
   error?: string;
-  /** Descriptions, chains and declarations from the server; absent while the manifest does not parse. */
+  /** Descriptions, chains and declarations from the server, as of `result`. */
   outline?: Outline;
+}
+
+/** An entry whose statuses come from an earlier check than the last one tried. */
+export function isStale(entry: ManifestEntry | undefined): boolean {
+  return entry?.result !== undefined && entry.error !== undefined;
 }
 
 export type ViewStateKey = 'loading' | 'noManifest' | 'untrusted' | 'noProvider' | 'ready';
@@ -43,13 +50,17 @@ export class PresenceStore implements vscode.Disposable {
     const watcher = vscode.workspace.createFileSystemWatcher(MANIFEST_GLOB);
     this.disposables.push(
       watcher,
-      watcher.onDidCreate(() => void this.refreshAll()),
-      watcher.onDidDelete(() => void this.refreshAll()),
+      watcher.onDidCreate(() => void this.refreshAll('a manifest was created')),
+      watcher.onDidDelete(() => void this.refreshAll('a manifest was deleted')),
       server.onDidChangePresence((uri) => {
-        // The server announces every check it finishes, ours included; re-asking then would loop.
-        if (!this.inFlight.has(uri) && this.entries.has(uri)) void this.refresh(vscode.Uri.parse(uri));
+        // Sent once per change the server notices, never for our own checks: a check running now may predate it, so refresh queues one after it.
+        if (this.entries.has(uri)) void this.refresh(vscode.Uri.parse(uri), 'the server saw a change');
       }),
-      vscode.workspace.onDidChangeWorkspaceFolders(() => void this.refreshAll()),
+      // The server announces only checks that succeed: after a save that broke the syntax the view must ask, or it would never learn its statuses went stale.
+      vscode.workspace.onDidSaveTextDocument((doc) => {
+        if (this.entries.has(doc.uri.toString()) && readSettings(doc.uri).checkOnSave) void this.refresh(doc.uri, 'saved');
+      }),
+      vscode.workspace.onDidChangeWorkspaceFolders(() => void this.refreshAll('workspace folders changed')),
     );
   }
 
@@ -71,15 +82,22 @@ export class PresenceStore implements vscode.Disposable {
     return this.entries.get(typeof uri === 'string' ? uri : uri.toString());
   }
 
-  /** Every profile name across manifests, with its missing-required count summed. */
-  profileCounts(): Map<string, number> {
-    const counts = new Map<string, number>();
+  /** Every profile name across manifests, with its missing and unknown counts summed. */
+  profileHealth(): Map<string, ProfileHealth> {
+    const health = new Map<string, ProfileHealth>();
     for (const e of this.manifests()) {
-      for (const r of e.result?.results ?? []) {
-        counts.set(r.profile, (counts.get(r.profile) ?? 0) + r.report.secrets.filter((s) => s.status === 'missing_required').length);
+      for (const row of e.result ? buildProfiles(e.result, undefined) : []) {
+        const sum = health.get(row.profile) ?? { missing: 0, unknown: 0 };
+        const h = healthOf(row);
+        health.set(row.profile, { missing: sum.missing + h.missing, unknown: sum.unknown + h.unknown });
       }
     }
-    return counts;
+    return health;
+  }
+
+  /** Whether any manifest shows statuses from before its last (failed) check. */
+  anyStale(): boolean {
+    return this.manifests().some(isStale);
   }
 
   viewState(): ViewStateKey {
@@ -91,15 +109,15 @@ export class PresenceStore implements vscode.Disposable {
     return 'ready';
   }
 
-  /** Finds the workspace's manifests again and checks each. */
-  async refreshAll(): Promise<void> {
+  /** Finds the workspace's manifests again and checks each; `reason` is logged with every check. */
+  async refreshAll(reason: string): Promise<void> {
     const found = await vscode.workspace.findFiles(MANIFEST_GLOB, EXCLUDE_GLOB);
     const next = new Map<string, ManifestEntry>();
     for (const uri of found) next.set(uri.toString(), this.entries.get(uri.toString()) ?? { uri });
     this.entries = next;
     this.discovered = true;
     this.publishState();
-    await Promise.all(found.map((uri) => this.refresh(uri)));
+    await Promise.all(found.map((uri) => this.refresh(uri, reason)));
   }
 
   /**
@@ -107,7 +125,7 @@ export class PresenceStore implements vscode.Disposable {
    * follow-up check after it (merged with other such requests): what made the
    * caller ask (a restart, a write) may have happened after the running one began.
    */
-  refresh(uri: vscode.Uri): Promise<void> {
+  refresh(uri: vscode.Uri, reason: string): Promise<void> {
     const key = uri.toString();
     const queued = this.queued.get(key);
     if (queued) return queued;
@@ -115,12 +133,12 @@ export class PresenceStore implements vscode.Disposable {
     if (running) {
       const next = running.then(() => {
         this.queued.delete(key);
-        return this.refresh(uri);
+        return this.refresh(uri, reason);
       });
       this.queued.set(key, next);
       return next;
     }
-    const run = this.check(uri).finally(() => {
+    const run = this.check(uri, reason).finally(() => {
       this.inFlight.delete(key);
       this.publishState();
     });
@@ -128,21 +146,27 @@ export class PresenceStore implements vscode.Disposable {
     return run;
   }
 
-  private async check(uri: vscode.Uri): Promise<void> {
+  private async check(uri: vscode.Uri, reason: string): Promise<void> {
     const key = uri.toString();
     const entry: ManifestEntry = this.entries.get(key) ?? { uri };
     this.entries.set(key, entry);
+    const label = vscode.workspace.asRelativePath(uri);
+    const started = Date.now();
     try {
       // The server only checks documents it has open; opening without showing costs nothing visible.
       await vscode.workspace.openTextDocument(uri);
-      await this.readOutline(entry);
+      const outline = await this.requestOutline(uri);
+      if (outline?.defaultProfile) this.secretspecProfile = outline.defaultProfile;
       const params: CheckParams = { textDocument: { uri: key } };
       entry.result = await this.server.request<CheckResult>(CheckRequest, params);
+      if (outline) entry.outline = outline;
       delete entry.error;
+      const profiles = buildProfiles(entry.result, undefined).map((row) => `${row.profile}: ${healthText(healthOf(row))}`);
+      this.output.info(`Checked ${label} (${reason}) in ${Date.now() - started} ms: ${profiles.join('; ') || 'no profiles'}`);
     } catch (err) {
-      delete entry.result;
+      // The previous statuses stay, marked stale: dropping them would hide what was known, keeping them silently would pass them off as current.
       entry.error = err instanceof Error ? err.message : String(err);
-      this.output.warn(`Checking ${vscode.workspace.asRelativePath(uri)} failed: ${entry.error}`);
+      this.output.warn(`Checking ${label} (${reason}) failed after ${Date.now() - started} ms: ${entry.error}${entry.result ? ' (the view keeps the previous statuses, marked stale)' : ''}`);
     }
   }
 
@@ -159,7 +183,6 @@ export class PresenceStore implements vscode.Disposable {
   private async readOutline(entry: ManifestEntry): Promise<Outline | undefined> {
     const outline = await this.requestOutline(entry.uri);
     if (outline) entry.outline = outline;
-    else delete entry.outline;
     if (outline?.defaultProfile) this.secretspecProfile = outline.defaultProfile;
     return outline;
   }

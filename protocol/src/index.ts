@@ -212,6 +212,15 @@ export interface OutlineSecret {
   description?: string;
   /** The effective `providers` chain as written (aliases unresolved), credentials redacted; empty when none applies. */
   providers: string[];
+  /**
+   * The providers the secret is asked of, in order, as the server routes it:
+   * `SECRETSPEC_PROVIDER`, else its chain, else the `secretspec.defaultProvider`
+   * setting, else the user config's `[defaults] provider`; as written
+   * (aliases unresolved), credentials redacted; empty for a composed secret or
+   * when no provider applies. The first is the one writes go to. An addition
+   * to lsp-extensions.md.
+   */
+  route: string[];
   composed: boolean;
   /** False for `required = false`; a conditional requirement (a group) counts as required. */
   required: boolean;
@@ -243,7 +252,36 @@ export interface OutlineResult {
   profiles: Array<{ name: string; inherits: boolean; secrets: OutlineSecret[] }>;
 }
 
-/** server → client: presence results for a manifest may have changed. */
+/**
+ * client → server: the TOML that declares secrets a provider reported (for
+ * "Create secretspec.toml from provider…"), so the client neither writes nor
+ * scans manifest syntax. With `textDocument` (an open manifest that parses):
+ * the insertion that adds them to `[profiles.default]` after its last
+ * declaration (a new table at the end when there is none), leaving every
+ * other byte as it was. Without: a whole new manifest for `project`. Each
+ * declaration is an inline table with a description (the name when the
+ * provider gave none) and `required = false` when the provider said so,
+ * sorted by name. An addition to lsp-extensions.md.
+ */
+export const DeclareRequest = 'secretspec/declare';
+export interface DeclareParams {
+  textDocument?: TextDocumentRef;
+  project?: string;
+  secrets: ReflectResult['secrets'];
+}
+export interface DeclareResult {
+  /** Zero-based line the text goes before (the line count appends); 0 for a new manifest. */
+  line: number;
+  text: string;
+}
+
+/**
+ * server → client: presence results for a manifest may have changed (a
+ * write, a saved manifest, a watched `.env` file, the user config). Sent once
+ * per change, when the server starts checking again, so the client's own
+ * check joins that one; never for a check the client asked for, nor for
+ * opening a manifest.
+ */
 export const DidChangePresenceNotification = 'secretspec/didChangePresence';
 export interface DidChangePresenceParams {
   textDocument: TextDocumentRef;

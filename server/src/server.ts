@@ -13,48 +13,88 @@ import {
   type ServerCapabilities,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import type { InitializationOptions } from '../../protocol/src';
-import { analyze, type Analysis } from './features/diagnostics';
+import { DidChangePresenceNotification, type InitializationOptions } from '../../protocol/src';
+import { Analyses } from './analyses';
+import type { Routing } from './check/route';
+import { toDiagnostic } from './features/diagnostics';
+import { registerDeclare } from './features/declare';
 import { registerEditingFeatures } from './features/editing';
 import { EngineService } from './features/engine';
 import { registerMutations } from './features/mutations';
 import { registerOutline } from './features/outline';
-import { PresenceService, registerPresence } from './features/presence';
+import { registerPresence } from './features/presence';
+import { parsedAnalysis } from './features/requestParams';
 import { ValidationScheduler } from './features/scheduler';
 import { userConfigDiagnostics } from './features/userConfigDocument';
 import { isManifestUri } from './manifest/documents';
+import type { MergedManifest } from './manifest/model';
 import { claimDirectories } from './plugins/discovery';
-import type { RuleEnvironment } from './rules';
+import { PluginStores } from './plugins/stores';
+import { PresenceChecks } from './presence';
+import { analyze, diskReader } from './manifest/analysis';
+import { rulesFor, type RuleEnvironment } from './rules';
 import { userConfigPath } from './userConfig/locate';
 import { parseUserConfig, type UserConfig } from './userConfig/parse';
+import { SettingsSource } from './settings';
+import { providerOverride, withUserAliases } from './userConfig/defaults';
 import { UserConfigSource } from './userConfig/source';
 import type { ServerContext } from './context';
 
 export function startServer(): Connection {
   const connection = createConnection(ProposedFeatures.all);
   const documents = new TextDocuments(TextDocument);
-  const analyses = new Map<string, { version: number; analysis: Analysis }>();
   let options: InitializationOptions = {};
   let workspaceFolders: string[] = [];
   let watchRegistration = false;
   let editingCapabilities: ServerCapabilities = {};
+  const trusted = () => options.trusted === true;
+  const log = (line: string) => connection.console.log(line);
 
-  let presence: PresenceService | undefined;
-  const engine = new EngineService({ connection, trusted: () => options.trusted === true, workspaceFolders: () => workspaceFolders });
+  const settings = new SettingsSource(connection);
+  const engine = new EngineService({ connection, trusted, workspaceFolders: () => workspaceFolders, cliPath: async () => (await settings.forResource()).cli?.path });
+  const claimDirs = claimDirectories(process.env, process.platform);
+  const stores = new PluginStores({ trusted, workspaceFolders: () => workspaceFolders, claimDirs, log });
   // The server reads the config of the user it runs as: the client starts it with the user's environment.
   const userConfig = new UserConfigSource({
     path: userConfigPath({ env: process.env, platform: process.platform, homedir: homedir() }),
-    alsoWatch: claimDirectories(process.env, process.platform),
+    alsoWatch: claimDirs,
     onChange: userConfigChanged,
   });
   const ruleEnvironment = (): RuleEnvironment => {
     const userAliases = userConfig.current()?.aliases;
     return {
       engine: engine.current.version,
-      ...(presence ? { pluginInstalled: (scheme: string) => presence!.pluginInstalled(scheme) } : {}),
+      pluginInstalled: (scheme: string) => stores.installed(scheme),
       ...(userAliases?.size ? { userAliases } : {}),
     };
   };
+  const pathOf = (uri: string) => (uri.startsWith('file:') ? fileURLToPath(uri) : null);
+  const analyses = new Analyses(
+    (uri) => {
+      const doc = documents.get(uri);
+      return doc && { version: doc.version, text: doc.getText(), path: pathOf(uri) };
+    },
+    (text, path) => analyze(text, path, diskReader, rulesFor(ruleEnvironment())),
+  );
+
+  /** The settings for `uri`, then the user config (the CLI's order), decide where a secret without a chain goes. */
+  async function routing(uri: string, manifest: MergedManifest): Promise<Routing> {
+    const config = userConfig.current();
+    const defaultProvider = (await settings.forResource(uri)).defaultProvider ?? config?.provider?.value;
+    const override = providerOverride(process.env);
+    return { manifest: withUserAliases(manifest, config?.aliases), ...(defaultProvider ? { defaultProvider } : {}), ...(override ? { override } : {}) };
+  }
+
+  const presence = new PresenceChecks({
+    parsed: (uri) => parsedAnalysis((u) => analyses.get(u), uri),
+    routing,
+    stores,
+    trusted,
+    warningsChanged: (uri) => void publish(uri),
+    announce: (uri) => void connection.sendNotification(DidChangePresenceNotification, { textDocument: { uri } }),
+    log,
+  });
+
   const isUserConfigUri = (uri: string): boolean => uri.startsWith('file:') && resolve(fileURLToPath(uri)) === userConfig.path;
   function userConfigDocument(uri: string): UserConfig | undefined {
     const doc = isUserConfigUri(uri) ? documents.get(uri) : undefined;
@@ -66,63 +106,40 @@ export function startServer(): Connection {
   }
   /** Aliases, default provider and profile, or claimed providers changed: every verdict that used them is redone. */
   function userConfigChanged(): void {
-    presence?.userConfigChanged();
+    presence.invalidate();
     revalidateAll();
     for (const doc of documents.all()) {
-      if (isManifestUri(doc.uri)) recheck(doc.uri);
+      if (isManifestUri(doc.uri)) presence.recheck(doc.uri, 'changed');
       else publishUserConfig(doc.uri);
     }
   }
   function revalidateAll(): void {
-    for (const uri of analyses.keys()) {
-      analyses.delete(uri);
-      scheduler.request(uri);
-    }
+    for (const uri of analyses.invalidateAll()) scheduler.request(uri);
   }
 
+  /** Publishes the diagnostics of the document's current version, once its analysis exists. */
   async function publish(uri: string): Promise<void> {
-    const entry = analyses.get(uri);
-    const doc = documents.get(uri);
-    if (!entry || !doc || entry.version !== doc.version) return;
-    await connection.sendDiagnostics({ uri, version: entry.version, diagnostics: [...entry.analysis.diagnostics, ...(presence?.diagnosticsFor(uri) ?? [])] });
+    const version = documents.get(uri)?.version;
+    const analysis = await analyses.current(uri);
+    if (!analysis || version === undefined || documents.get(uri)?.version !== version) return;
+    const problems = [...analysis.validation.problems, ...presence.warningsFor(uri)];
+    await connection.sendDiagnostics({ uri, version, diagnostics: problems.map((p) => toDiagnostic(p, analysis.load)) });
   }
 
-  function recheck(uri: string): void {
-    if (!presence || options.trusted !== true) return;
-    presence.check({ textDocument: { uri } }).catch((err: unknown) => connection.console.log(`check of ${uri} failed: ${err instanceof Error ? err.message : String(err)}`));
-  }
-
-  const pathOf = (uri: string) => (uri.startsWith('file:') ? fileURLToPath(uri) : null);
-
-  async function analysisFor(uri: string): Promise<Analysis | undefined> {
-    const doc = documents.get(uri);
-    if (!doc) return undefined;
-    const cached = analyses.get(uri);
-    if (cached && cached.version === doc.version) return cached.analysis;
-    const analysis = await analyze(doc.getText(), pathOf(uri), ruleEnvironment());
-    if (documents.get(uri)?.version === doc.version) analyses.set(uri, { version: doc.version, analysis });
-    return analysis;
-  }
-
+  // Stale work is dropped by publish: a newer version publishes its own result.
   const scheduler = new ValidationScheduler(async (uri) => {
-    const doc = documents.get(uri);
-    if (!doc) return;
-    const version = doc.version;
-    const analysis = await analyze(doc.getText(), pathOf(uri), ruleEnvironment());
-    // Stale work is dropped: a newer version will publish its own result.
-    if (documents.get(uri)?.version !== version) return;
-    analyses.set(uri, { version, analysis });
+    await analyses.get(uri);
     await publish(uri);
   });
 
   /** Re-validate open manifests that extend `path`. */
-  function revalidateChildrenOf(path: string): void {
-    for (const [uri, { analysis }] of analyses) {
-      if (analysis.load.parents.includes(path)) {
-        analyses.delete(uri);
-        scheduler.request(uri);
-      }
-    }
+  async function revalidateChildrenOf(path: string): Promise<void> {
+    for (const uri of await analyses.invalidateDependents(path)) scheduler.request(uri);
+  }
+
+  /** Settings are read again; the plugin host changes only when the settings that shape it did. */
+  function configureStores(): Promise<void> {
+    return stores.configure(settings.forResource(), () => presence.idle());
   }
 
   connection.onInitialize((params: InitializeParams) => {
@@ -141,7 +158,7 @@ export function startServer(): Connection {
 
   connection.onInitialized(() => {
     userConfig.watch();
-    void presence?.updateSettings();
+    void configureStores();
     void engine.refresh().then((changed) => changed && revalidateAll());
     if (watchRegistration) {
       void connection.client.register(DidChangeWatchedFilesNotification.type, {
@@ -154,25 +171,28 @@ export function startServer(): Connection {
     for (const change of params.changes) {
       if (!change.uri.startsWith('file:')) continue;
       const path = fileURLToPath(change.uri);
-      if (path.endsWith('.toml')) revalidateChildrenOf(path);
+      if (path.endsWith('.toml')) void revalidateChildrenOf(path);
       if (/(^|[\\/])\.env[^\\/]*$/.test(path)) {
-        for (const uri of analyses.keys()) if (PresenceService.manifestDir(uri) === dirname(path)) recheck(uri);
+        for (const uri of analyses.uris()) if (manifestDir(uri) === dirname(path)) presence.recheck(uri, 'changed');
       }
     }
   });
 
   connection.onDidChangeConfiguration(async () => {
-    await Promise.all([presence?.updateSettings(), engine.refresh()]);
+    // Before the first await: a request that arrives after this notification uses the new settings.
+    settings.changed();
+    presence.invalidate();
+    await Promise.all([configureStores(), engine.refresh()]);
     revalidateAll();
   });
 
   connection.onShutdown(async () => {
     userConfig.dispose();
-    await presence?.dispose();
+    await stores.dispose();
   });
   // Whatever way the server ends, no plugin process outlives it.
   process.on('exit', () => {
-    for (const pid of presence?.livePids() ?? []) {
+    for (const pid of stores.livePids()) {
       try {
         process.kill(pid, 'SIGKILL');
       } catch {
@@ -184,23 +204,23 @@ export function startServer(): Connection {
   documents.onDidOpen((e) => {
     if (!isManifestUri(e.document.uri)) return;
     scheduler.request(e.document.uri);
-    recheck(e.document.uri);
+    presence.recheck(e.document.uri, 'opened');
   });
   documents.onDidChangeContent((e) => {
     if (isManifestUri(e.document.uri)) scheduler.request(e.document.uri);
     // Also on open: the user config document gets its diagnostics at once, it is small.
     else publishUserConfig(e.document.uri);
   });
-  documents.onDidSave((e) => {
+  documents.onDidSave(async (e) => {
     const path = pathOf(e.document.uri);
-    if (path) revalidateChildrenOf(path);
-    if (isManifestUri(e.document.uri) && presence?.checkOnSave) recheck(e.document.uri);
+    if (path) void revalidateChildrenOf(path);
+    if (isManifestUri(e.document.uri) && (await settings.forResource(e.document.uri)).checkOnSave) presence.recheck(e.document.uri, 'changed');
   });
   documents.onDidClose((e) => {
     if (isUserConfigUri(e.document.uri)) void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
     if (!isManifestUri(e.document.uri)) return;
-    analyses.delete(e.document.uri);
-    presence?.forget(e.document.uri);
+    analyses.forget(e.document.uri);
+    presence.forget(e.document.uri);
     scheduler.forget(e.document.uri);
     void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
   });
@@ -214,20 +234,29 @@ export function startServer(): Connection {
     get workspaceFolders() {
       return workspaceFolders;
     },
-    analysisFor,
+    analysisFor: (uri) => analyses.get(uri),
+    lastCompleteAnalysis: (uri) => analyses.lastComplete(uri),
     ruleEnvironment,
-    pluginCapabilities: (scheme) => presence?.capabilitiesOf(scheme),
+    settings,
+    stores,
+    presence,
+    routing,
     engine: () => engine.current,
     userConfig: () => userConfig.current(),
     userConfigDocument,
   };
-  presence = new PresenceService(context, (uri) => void publish(uri));
-  registerPresence(context, presence);
-  registerMutations(context, presence);
+  registerPresence(context);
+  registerMutations(context);
   registerOutline(context);
+  registerDeclare(context);
   editingCapabilities = registerEditingFeatures(context);
 
   documents.listen(connection);
   connection.listen();
   return connection;
+}
+
+/** The directory whose `.env*` files can change presence for `uri`. */
+function manifestDir(uri: string): string | undefined {
+  return uri.startsWith('file:') ? dirname(fileURLToPath(uri)) : undefined;
 }

@@ -6,24 +6,15 @@ import assert from 'node:assert/strict';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { ensureDebianPackages } from '../support/systemPackages';
-import { ensureChromium, openBrowser, openWorkbench } from './support/browser';
-import { CACHE, ensureCodeServer, ROOT, startCodeServer, type CodeServerRun } from './support/codeServer';
+import { openBrowser, openWorkbench } from './support/browser';
+import { CACHE, ROOT, startCodeServer, type CodeServerRun } from './support/codeServer';
+import { e2ePrerequisites } from './support/prerequisites';
 import { buildExtensionAndSuite } from './support/suiteBundle';
 
 const CANARIES = ['e2e-canary-dotenv-5b1f0c', 'e2e-canary-keyring-93ad7e', 'e2e-seeded-keyring-value'];
 type SuiteResult = { name: string; ok: boolean; error?: string; ms: number };
 
-function prerequisites(): string | undefined {
-  const pkgs = ensureDebianPackages(['gnome-keyring', 'libsecret-tools', 'dbus', 'dbus-x11']);
-  if (!pkgs.ok) return pkgs.reason;
-  const chromium = ensureChromium();
-  if (!chromium.ok) return chromium.reason;
-  const cs = ensureCodeServer((line) => console.log(`# ${line}`));
-  return cs.ok ? undefined : cs.reason;
-}
-
-const skipReason = prerequisites();
+const skipReason = e2ePrerequisites();
 const bin = join(CACHE, 'code-server', 'node_modules', '.bin', 'code-server');
 
 function filesUnder(dir: string, out: string[] = []): string[] {
@@ -120,7 +111,16 @@ describe('extension in code-server', { skip: skipReason ? `skipped: ${skipReason
     const logs = filesUnder(join(runDir, 'user-data', 'logs'));
     const ours = logs.filter((f) => /SecretSpec\.log$/.test(f));
     assert.ok(ours.length > 0, `no SecretSpec output channel log among ${logs.length} log files`);
-    assert.match(ours.map((f) => readFileSync(f, 'utf8')).join(''), /secretspec\/set/, 'the protocol trace was on, so the check below means something');
+    const channel = ours.map((f) => readFileSync(f, 'utf8')).join('');
+    assert.match(channel, /secretspec\/set/, 'the protocol trace was on, so the check below means something');
+    await t.test('the output channel: each write logged once, checks with their duration, the server version', () => {
+      const lines = (re: RegExp) => channel.split('\n').filter((l) => re.test(l));
+      assert.equal(lines(/\[info\] set STRIPE_KEY \(profile default\)/).length, 1);
+      assert.equal(lines(/\[info\] import from dotenv:\.env\.legacy into profile default/).length, 1);
+      assert.deepEqual(lines(/\] (Set|Deleted) STRIPE_KEY|\] Import from/), [], 'no second line in other words');
+      assert.ok(lines(/\[info\] Checked secretspec\.toml \(Check Now\) in \d+ ms: default: /).length > 0);
+      assert.ok(lines(/\[info\] The language server is running: secretspec-language-server \d+\.\d+\.\d+/).length > 0);
+    });
     for (const f of logs) {
       const text = readFileSync(f, 'utf8');
       for (const c of CANARIES) assert.ok(!text.includes(c), `${c} leaked into ${f}`);

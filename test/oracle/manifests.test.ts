@@ -22,7 +22,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { DiagnosticSeverity } from 'vscode-languageserver/node';
-import { analyze } from '../../server/src/features/diagnostics';
+import { analyze } from '../support/analyze';
 import { FAMILIES, generateManifests, retypedManifests } from '../support/manifestGen';
 import { oracleSkip, runOracleAsync, type OracleRun } from '../support/oracle';
 import { SHARED, sharedSkipReason } from '../support/shared';

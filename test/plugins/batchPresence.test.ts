@@ -39,7 +39,7 @@ test('presence through batch_get alone: booleans only, every key asked once, at 
   const names = Array.from({ length: 1500 }, (_, i) => `SECRET_${String(i).padStart(4, '0')}`);
   const h = harness({ pluginEnv: { FIXTURE_OPS_FILE: opsFile, FIXTURE_STORE: store(names.filter((_, i) => i % 3 === 0)) } });
   try {
-    const s = await h.host.session('memory://vault?caps=batch_get', sessionOptions(null));
+    const s = await h.host.open('memory://vault?caps=batch_get', sessionOptions(null));
     const sorted = await s.presence(ADDRESS, names);
     assert.equal(Object.keys(sorted).length, names.length);
     names.forEach((name, i) => assert.deepEqual(sorted[name], { ok: true, value: i % 3 === 0 }, name));
@@ -62,7 +62,7 @@ test('presence through batch_get retries a throttled answer and never sends keys
   };
   const host = new PluginHost({ trusted: true, settings, retry: { attempts: 3, initialDelayMs: 5, maxDelayMs: 50 }, log: () => undefined });
   try {
-    const s = await host.session('memory://vault?caps=batch_get&fault=rate_limited&times=1&on=batch_get', sessionOptions(null));
+    const s = await host.open('memory://vault?caps=batch_get&fault=rate_limited&times=1&on=batch_get', sessionOptions(null));
     const presence = await s.presence(ADDRESS, ['API_KEY', 'DB_URL', 'DB_NAME']);
     assert.deepEqual(presence.DB_URL, { ok: true, value: true });
     assert.deepEqual(presence.DB_NAME, { ok: true, value: false });
@@ -93,7 +93,7 @@ require('node:readline').createInterface({ input: process.stdin }).on('line', (l
   const logs: string[] = [];
   const host = new PluginHost({ trusted: true, settings: { halfright: { path: plugin } }, log: (line) => logs.push(line) });
   try {
-    const s = await host.session('halfright://x', sessionOptions(null));
+    const s = await host.open('halfright://x', sessionOptions(null));
     const names = Array.from({ length: 1100 }, (_, i) => `K_${String(i).padStart(4, '0')}`);
     const presence = await s.presence(ADDRESS, names);
     for (const name of names) {

@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import { discover, providerScheme, type DiscoveryInput } from '../../server/src/plugins/discovery';
 import { PluginHost } from '../../server/src/plugins/host';
 import { pluginSetting, secretAllowed } from '../../server/src/plugins/settings';
-import { ProviderError } from '../../server/src/plugins/types';
+import { ProviderError } from '../../server/src/providers/store';
 import { ADDRESS, FIXTURES, fixture, sessionOptions, tempDir } from './harness';
 
 function input(overrides: Partial<DiscoveryInput> & { executables?: string[] }): DiscoveryInput {
@@ -114,17 +114,17 @@ test('the host finds plugins on the real PATH and refuses in-workspace copies', 
   const host = new PluginHost({ trusted: true, workspaceFolders: [`file://${workspace}`], pathEnv: `${planted}:${FIXTURES}`, log: (l) => logs.push(l) });
   try {
     assert.deepEqual(host.resolve('memory://x'), { scheme: 'memory', source: 'path', path: fixture('memory'), label: `plugin secretspec-provider-memory (${fixture('memory')})` });
-    const s = await host.session('memory://x', sessionOptions(null));
+    const s = await host.open('memory://x', sessionOptions(null));
     await s.set(ADDRESS, 'A', 'v');
     assert.equal(await s.get(ADDRESS, 'A'), 'v');
-    assert.equal(await kindOf(host.session('planted://x', sessionOptions(null))), 'plugin_not_installed');
+    assert.equal(await kindOf(host.open('planted://x', sessionOptions(null))), 'plugin_not_installed');
     assert.throws(() => host.resolve('planted://x'), (e: ProviderError) => e.kind === 'plugin_not_installed' && e.message.includes('inside the workspace'));
-    assert.equal(await kindOf(host.session('nothere://x', sessionOptions(null))), 'plugin_not_installed');
-    assert.equal(await kindOf(host.session('Not A URI', sessionOptions(null))), 'invalid_request');
+    assert.equal(await kindOf(host.open('nothere://x', sessionOptions(null))), 'plugin_not_installed');
+    assert.equal(await kindOf(host.open('Not A URI', sessionOptions(null))), 'invalid_request');
   } finally {
     await host.dispose();
   }
   const broken = new PluginHost({ trusted: true, settings: { memory: { path: 7 } }, pathEnv: FIXTURES });
-  assert.equal(await kindOf(broken.session('memory://x', sessionOptions(null))), 'plugin_not_installed', 'an invalid setting is reported, not skipped');
+  assert.equal(await kindOf(broken.open('memory://x', sessionOptions(null))), 'plugin_not_installed', 'an invalid setting is reported, not skipped');
   await broken.dispose();
 });

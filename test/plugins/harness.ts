@@ -6,7 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import assert from 'node:assert/strict';
 import { PluginHost, type PluginHostOptions } from '../../server/src/plugins/host';
-import { ProviderError } from '../../server/src/plugins/types';
+import { ProviderError } from '../../server/src/providers/store';
 
 export const FIXTURES = path.join(__dirname, '..', 'fixtures', 'plugins');
 export const ADDRESS = { project: 'app', profile: 'default' };

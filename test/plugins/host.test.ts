@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { PluginHost } from '../../server/src/plugins/host';
-import { ProviderError } from '../../server/src/plugins/types';
+import { ProviderError } from '../../server/src/providers/store';
 import { ADDRESS, fixture, harness, isAlive, sessionOptions, tempDir } from './harness';
 
 async function rejectsWith(promise: Promise<unknown>, kind: string, ...mentions: string[]): Promise<ProviderError> {
@@ -24,7 +24,7 @@ async function rejectsWith(promise: Promise<unknown>, kind: string, ...mentions:
 test('every operation round-trips through a real plugin process', async () => {
   const h = harness();
   try {
-    const s = await h.host.session('memory://vault', sessionOptions(h.configFile));
+    const s = await h.host.open('memory://vault', sessionOptions(h.configFile));
     assert.deepEqual([...s.capabilities], ['get', 'batch_get', 'exists', 'set', 'delete', 'reflect']);
     assert.equal(await s.get(ADDRESS, 'DB_URL'), null, 'a missing value is a miss, not an error');
     assert.equal(await s.exists(ADDRESS, 'DB_URL'), false);
@@ -33,7 +33,7 @@ test('every operation round-trips through a real plugin process', async () => {
     assert.equal(await s.get(ADDRESS, 'DB_URL'), 'postgres://x');
     assert.equal(await s.exists(ADDRESS, 'DB_URL'), true);
     assert.equal(await s.get({ project: 'app', profile: 'production' }, 'DB_URL'), null, 'profiles are separate');
-    assert.deepEqual(await s.batchGet(ADDRESS, ['DB_URL', 'API_KEY', 'NOPE', 'DB_URL']), {
+    assert.deepEqual(await s.getMany(ADDRESS, ['DB_URL', 'API_KEY', 'NOPE', 'DB_URL']), {
       DB_URL: { ok: true, value: 'postgres://x' },
       API_KEY: { ok: true, value: 'k-123' },
       NOPE: { ok: true, value: null },
@@ -46,21 +46,21 @@ test('every operation round-trips through a real plugin process', async () => {
     await s.delete(ADDRESS, 'DB_URL');
     assert.equal(await s.get(ADDRESS, 'DB_URL'), null);
     assert.equal(h.pids().length, 1, 'one process served the whole session');
-    const again = await h.host.session('memory://vault', sessionOptions(h.configFile));
+    const again = await h.host.open('memory://vault', sessionOptions(h.configFile));
     assert.equal(again, s, 'the same URI, manifest and context share one session');
   } finally {
     await h.host.dispose();
   }
 });
 
-test('batchGet splits more than 1,024 keys into several requests', async () => {
+test('getMany splits more than 1,024 keys into several requests', async () => {
   const opsFile = path.join(tempDir(), 'ops');
   const h = harness({ pluginEnv: { FIXTURE_OPS_FILE: opsFile } });
   try {
-    const s = await h.host.session('memory://vault', sessionOptions(null));
+    const s = await h.host.open('memory://vault', sessionOptions(null));
     await s.set(ADDRESS, 'K7', 'v7');
     const keys = Array.from({ length: 2500 }, (_, i) => `K${i}`);
-    const result = await s.batchGet(ADDRESS, keys);
+    const result = await s.getMany(ADDRESS, keys);
     assert.equal(Object.keys(result).length, 2500);
     assert.deepEqual(result.K7, { ok: true, value: 'v7' });
     assert.deepEqual(result.K2499, { ok: true, value: null });
@@ -75,10 +75,10 @@ test('a write-only sink gets no value reads: capability_required, never a miss',
   const opsFile = path.join(tempDir(), 'ops');
   const h = harness({ pluginEnv: { FIXTURE_OPS_FILE: opsFile } });
   try {
-    const s = await h.host.session('sink://github/org/repo', sessionOptions(null));
+    const s = await h.host.open('sink://github/org/repo', sessionOptions(null));
     assert.deepEqual([...s.capabilities], ['exists', 'set', 'delete'], 'unknown advertised operations are ignored');
     await rejectsWith(s.get(ADDRESS, 'TOKEN'), 'capability_required', 'sink', 'write-only');
-    const batch = await s.batchGet(ADDRESS, ['TOKEN']);
+    const batch = await s.getMany(ADDRESS, ['TOKEN']);
     assert.equal(batch.TOKEN?.ok, false);
     assert.equal(batch.TOKEN.ok === false && batch.TOKEN.error.kind, 'capability_required');
     await rejectsWith(s.reflect('app'), 'capability_required', 'reflect');
@@ -98,14 +98,14 @@ test('secrets outside allowedSecrets are never sent and come back permission_den
   const settings = { memory: { path: fixture('memory'), env: { FIXTURE_OPS_FILE: opsFile }, allowedSecrets: ['DB_*', 'API_?EY'] } };
   const host = new PluginHost({ trusted: true, settings, log: () => undefined });
   try {
-    const s = await host.session('memory://vault', sessionOptions(null));
+    const s = await host.open('memory://vault', sessionOptions(null));
     await s.set(ADDRESS, 'DB_URL', 'u');
     assert.equal(await s.get(ADDRESS, 'API_KEY'), null);
     await rejectsWith(s.get(ADDRESS, 'STRIPE_KEY'), 'permission_denied', 'STRIPE_KEY', 'allowedSecrets');
     await rejectsWith(s.set(ADDRESS, 'STRIPE_KEY', 'v'), 'permission_denied');
     await rejectsWith(s.exists(ADDRESS, 'STRIPE_KEY'), 'permission_denied');
     await rejectsWith(s.delete(ADDRESS, 'STRIPE_KEY'), 'permission_denied');
-    const batch = await s.batchGet(ADDRESS, ['DB_URL', 'STRIPE_KEY']);
+    const batch = await s.getMany(ADDRESS, ['DB_URL', 'STRIPE_KEY']);
     assert.deepEqual(batch.DB_URL, { ok: true, value: 'u' });
     assert.equal(batch.STRIPE_KEY?.ok === false && batch.STRIPE_KEY.error.kind, 'permission_denied');
     const presence = await s.presence(ADDRESS, ['STRIPE_KEY', 'DB_URL']);
@@ -136,7 +136,7 @@ test('hello carries the URI, config_file and a synthesized reason; plugin gets n
   const h = harness({ env: base, pluginEnv: { FIXTURE_ECHO_FILE: echoFile, OP_ACCOUNT: 'me', SECRETSPEC_FILE: 'spoofed' } });
   try {
     const uri = 'echo://vault/Production?cache=12h';
-    const s = await h.host.session(uri, { configFile: h.configFile, project: 'myapp', command: 'check' });
+    const s = await h.host.open(uri, { configFile: h.configFile, project: 'myapp', command: 'check' });
     assert.equal(await s.get(ADDRESS, 'X'), null);
     const echo = JSON.parse(readFileSync(echoFile, 'utf8')) as { argv: string[]; env: Record<string, string>; cwd: string };
     assert.deepEqual(echo.argv, [], 'a plugin is started without arguments');
@@ -165,7 +165,7 @@ test('hello carries the URI, config_file and a synthesized reason; plugin gets n
   }
   const h2 = harness({ pluginEnv: { FIXTURE_ECHO_FILE: echoFile } });
   try {
-    await h2.host.session('echo://x', { configFile: null, project: 'myapp', command: 'check', reason: 'custom reason' });
+    await h2.host.open('echo://x', { configFile: null, project: 'myapp', command: 'check', reason: 'custom reason' });
     const echo = JSON.parse(readFileSync(echoFile, 'utf8')) as { env: Record<string, string> };
     assert.equal(echo.env.SECRETSPEC_FILE, undefined, 'unset when there is no manifest');
   } finally {
@@ -176,9 +176,9 @@ test('hello carries the URI, config_file and a synthesized reason; plugin gets n
 test('hello is the first message and holds config_file and context.reason', async () => {
   const h = harness();
   try {
-    const s = await h.host.session('memory://v?stderr=echo', { configFile: h.configFile, project: 'myapp', command: 'check' });
+    const s = await h.host.open('memory://v?stderr=echo', { configFile: h.configFile, project: 'myapp', command: 'check' });
     await s.get(ADDRESS, 'A');
-    const s2 = await h.host.session('memory://v?stderr=echo', { configFile: null, project: 'myapp', command: 'DB_URL', reason: 'deploy bot' });
+    const s2 = await h.host.open('memory://v?stderr=echo', { configFile: null, project: 'myapp', command: 'DB_URL', reason: 'deploy bot' });
     assert.notEqual(s2, s, 'a different context is a different session');
     await s2.exists(ADDRESS, 'A');
     const lines = h.logs.filter((l) => l.includes('fixture got: '));
@@ -200,8 +200,8 @@ test('hello is the first message and holds config_file and context.reason', asyn
 test('an untrusted workspace starts no process at all', async () => {
   const h = harness({ trusted: false });
   try {
-    await rejectsWith(h.host.session('memory://vault', sessionOptions(h.configFile)), 'untrusted_workspace', 'trust');
-    await rejectsWith(h.host.session('sink://x', sessionOptions(null)), 'untrusted_workspace');
+    await rejectsWith(h.host.open('memory://vault', sessionOptions(h.configFile)), 'untrusted_workspace', 'trust');
+    await rejectsWith(h.host.open('sink://x', sessionOptions(null)), 'untrusted_workspace');
     assert.deepEqual(h.pids(), []);
     assert.deepEqual(h.host.livePids(), []);
   } finally {
@@ -212,10 +212,10 @@ test('an untrusted workspace starts no process at all', async () => {
 test('dispose ends every plugin process, including one that ignores EOF and SIGTERM', async () => {
   const h = harness();
   const sessions = await Promise.all([
-    h.host.session('memory://a', sessionOptions(null)),
-    h.host.session('sink://b', sessionOptions(null)),
-    h.host.session('memory://c?fault=ignore-eof', sessionOptions(null)),
-    h.host.session('memory://d?fault=ignore-eof&sigterm=ignore', sessionOptions(null)),
+    h.host.open('memory://a', sessionOptions(null)),
+    h.host.open('sink://b', sessionOptions(null)),
+    h.host.open('memory://c?fault=ignore-eof', sessionOptions(null)),
+    h.host.open('memory://d?fault=ignore-eof&sigterm=ignore', sessionOptions(null)),
   ]);
   await sessions[2]?.get(ADDRESS, 'X');
   const pids = h.pids();
@@ -224,7 +224,7 @@ test('dispose ends every plugin process, including one that ignores EOF and SIGT
   await h.host.dispose();
   assert.deepEqual(pids.filter(isAlive), [], 'no plugin process outlives the host');
   assert.deepEqual(h.host.livePids(), []);
-  await rejectsWith(h.host.session('memory://a', sessionOptions(null)), 'internal', 'shut down');
+  await rejectsWith(h.host.open('memory://a', sessionOptions(null)), 'internal', 'shut down');
 });
 
 test('a canary value never reaches the log or an error message', async () => {
@@ -232,23 +232,23 @@ test('a canary value never reaches the log or an error message', async () => {
   const h = harness();
   const errors: string[] = [];
   try {
-    const s = await h.host.session('memory://vault?stderr=echo', sessionOptions(null));
+    const s = await h.host.open('memory://vault?stderr=echo', sessionOptions(null));
     await s.set(ADDRESS, 'TOKEN', canary);
     assert.equal(await s.get(ADDRESS, 'TOKEN'), canary);
-    await s.batchGet(ADDRESS, ['TOKEN']);
-    const failing = await h.host.session('memory://vault?fault=error&on=set&echo=1&stderr=echo', sessionOptions(null));
+    await s.getMany(ADDRESS, ['TOKEN']);
+    const failing = await h.host.open('memory://vault?fault=error&on=set&echo=1&stderr=echo', sessionOptions(null));
     try {
       await failing.set(ADDRESS, 'TOKEN', canary);
     } catch (error) {
       errors.push((error as Error).message);
     }
-    const crashing = await h.host.session('memory://vault?fault=crash&on=set&stderr=echo', sessionOptions(null));
+    const crashing = await h.host.open('memory://vault?fault=crash&on=set&stderr=echo', sessionOptions(null));
     try {
       await crashing.set(ADDRESS, 'TOKEN', `${canary}-2`);
     } catch (error) {
       errors.push((error as Error).message);
     }
-    const withPassword = await h.host.session('memory://user:hunter2-password@vault', sessionOptions(null)).catch((e: Error) => e);
+    const withPassword = await h.host.open('memory://user:hunter2-password@vault', sessionOptions(null)).catch((e: Error) => e);
     assert.ok(!(withPassword instanceof Error));
   } finally {
     await h.host.dispose();
@@ -264,7 +264,7 @@ test('a canary value never reaches the log or an error message', async () => {
 
 test('dispose during start-up still ends the process being started', async () => {
   const h = harness();
-  const starting = Promise.allSettled([h.host.session('memory://a', sessionOptions(null)), h.host.session('memory://b', sessionOptions(null))]);
+  const starting = Promise.allSettled([h.host.open('memory://a', sessionOptions(null)), h.host.open('memory://b', sessionOptions(null))]);
   await new Promise((resolve) => setTimeout(resolve, 20));
   await h.host.dispose();
   for (const s of await starting) {

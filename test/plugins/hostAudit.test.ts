@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import { MAX_LINE_BYTES } from '../../server/src/plugins/codec';
 import { PluginHost, type PluginHostOptions } from '../../server/src/plugins/host';
-import { ProviderError } from '../../server/src/plugins/types';
+import { ProviderError } from '../../server/src/providers/store';
 import { ADDRESS, fixture, isAlive, providerFailure, sessionOptions, tempDir } from './harness';
 
 const AUDIT = path.join(__dirname, '..', 'fixtures', 'plugins-audit', 'secretspec-provider-audit');
@@ -78,11 +78,11 @@ test('stdout noise before hello and malformed hello answers fail the session wit
   const a = audit();
   try {
     for (const query of ['pre=blank', 'pre=garbage', 'hello=version0', 'hello=version-string', 'hello=no-caps', 'hello=caps-object', 'hello=caps-numbers']) {
-      await fails(a.host.session(`audit://v?${query}`, sessionOptions(null)), 'invalid_response', 'secretspec-provider-audit', 'hello');
+      await fails(a.host.open(`audit://v?${query}`, sessionOptions(null)), 'invalid_response', 'secretspec-provider-audit', 'hello');
     }
-    await fails(a.host.session('audit://v?hello=error-unknown-kind', sessionOptions(null)), 'internal', 'hello refused');
-    await fails(a.host.session('audit://v?hello=no-newline-exit', sessionOptions(null)), 'plugin_crashed', 'while answering hello');
-    const extra = await a.host.session('audit://v?hello=extra-caps&caps=get,set', sessionOptions(null));
+    await fails(a.host.open('audit://v?hello=error-unknown-kind', sessionOptions(null)), 'internal', 'hello refused');
+    await fails(a.host.open('audit://v?hello=no-newline-exit', sessionOptions(null)), 'plugin_crashed', 'while answering hello');
+    const extra = await a.host.open('audit://v?hello=extra-caps&caps=get,set', sessionOptions(null));
     assert.deepEqual([...extra.capabilities], ['get', 'set'], 'unknown capabilities are ignored, not refused');
     assert.ok(a.ops().every((o) => o.op === 'hello' || o.op === 'bye'), 'nothing but hello (and bye) reached a plugin whose hello failed');
   } finally {
@@ -93,7 +93,7 @@ test('stdout noise before hello and malformed hello answers fail the session wit
 test('a plugin that exits right after hello fails the next request with plugin_crashed, then restarts', async () => {
   const a = audit();
   try {
-    const s = await a.host.session('audit://v?hello=exit-after', sessionOptions(null));
+    const s = await a.host.open('audit://v?hello=exit-after', sessionOptions(null));
     await fails(s.get(ADDRESS, 'A'), 'plugin_crashed', 'exited with code 0');
     assert.equal(a.ops().filter((o) => o.op === 'get').length, 0, 'the request was not lost into a dead process and then counted as answered');
   } finally {
@@ -104,9 +104,9 @@ test('a plugin that exits right after hello fails the next request with plugin_c
 test('answer lines: exactly 1 MiB is accepted, one byte more ends the session', async () => {
   const a = audit();
   try {
-    const under = await a.host.session(`audit://v?fault=size&bytes=${MAX_LINE_BYTES}`, sessionOptions(null));
+    const under = await a.host.open(`audit://v?fault=size&bytes=${MAX_LINE_BYTES}`, sessionOptions(null));
     assert.equal((await under.get(ADDRESS, 'A'))?.length, MAX_LINE_BYTES - '{"ok":true,"value":""}'.length);
-    const over = await a.host.session(`audit://v?fault=size&bytes=${MAX_LINE_BYTES + 1}`, sessionOptions(null));
+    const over = await a.host.open(`audit://v?fault=size&bytes=${MAX_LINE_BYTES + 1}`, sessionOptions(null));
     await fails(over.get(ADDRESS, 'A'), 'invalid_response', 'longer than 1 MiB');
   } finally {
     await disposeAndCheck(a);
@@ -116,9 +116,9 @@ test('answer lines: exactly 1 MiB is accepted, one byte more ends the session', 
 test('invalid UTF-8, a blank answer line and a final line without newline are faults, never answers', async () => {
   const a = audit({ store: { A: 'stored-a' } });
   try {
-    await fails((await a.host.session('audit://v?fault=bad-utf8', sessionOptions(null))).get(ADDRESS, 'A'), 'invalid_response', 'UTF-8');
-    await fails((await a.host.session('audit://v?fault=blank-answer', sessionOptions(null))).get(ADDRESS, 'A'), 'invalid_response', 'not JSON');
-    const partial = await a.host.session('audit://v?fault=partial-exit', sessionOptions(null));
+    await fails((await a.host.open('audit://v?fault=bad-utf8', sessionOptions(null))).get(ADDRESS, 'A'), 'invalid_response', 'UTF-8');
+    await fails((await a.host.open('audit://v?fault=blank-answer', sessionOptions(null))).get(ADDRESS, 'A'), 'invalid_response', 'not JSON');
+    const partial = await a.host.open('audit://v?fault=partial-exit', sessionOptions(null));
     await fails(partial.get(ADDRESS, 'A'), 'plugin_crashed', 'while answering get');
     assert.equal(await partial.exists(ADDRESS, 'A'), true, 'the next request runs on a fresh session');
   } finally {
@@ -129,7 +129,7 @@ test('invalid UTF-8, a blank answer line and a final line without newline are fa
 test('an unsolicited line between requests fails the next request without sending it; its content is never returned', async () => {
   const a = audit({ store: { A: 'stored-a' } });
   try {
-    const s = await a.host.session('audit://v?fault=unsolicited-idle', sessionOptions(null));
+    const s = await a.host.open('audit://v?fault=unsolicited-idle', sessionOptions(null));
     assert.equal(await s.get(ADDRESS, 'A'), 'stored-a');
     const deadline = Date.now() + 10_000;
     while (!a.ops().some((o) => o.op === 'unsolicited-written')) {
@@ -148,7 +148,7 @@ test('an unsolicited line between requests fails the next request without sendin
 test('an answer that comes after the timeout is never attributed to the next request; a stubborn plugin is SIGKILLed', async () => {
   const a = audit({ store: { A: 'stored-a' }, host: { timeouts: { helloMs: 3000, requestMs: 300, batchGetMs: 300, shutdownGraceMs: 200, killGraceMs: 200 } } });
   try {
-    const s = await a.host.session('audit://v?fault=late&late=400&stubborn=1', sessionOptions(null));
+    const s = await a.host.open('audit://v?fault=late&late=400&stubborn=1', sessionOptions(null));
     const first = a.pids()[0] as number;
     await fails(s.get(ADDRESS, 'A'), 'timeout', 'did not answer get');
     assert.equal(await s.exists(ADDRESS, 'A'), true, 'a fresh session answered exists; a late get answer would have been invalid here');
@@ -164,16 +164,16 @@ test('error answers: unknown kinds become internal; messages echoing a value are
   const a = audit();
   const errors: string[] = [];
   try {
-    const unknown = await a.host.session('audit://v?fault=error&kind=cosmic_ray&message=bit+flipped', sessionOptions(null));
+    const unknown = await a.host.open('audit://v?fault=error&kind=cosmic_ray&message=bit+flipped', sessionOptions(null));
     errors.push((await fails(unknown.get(ADDRESS, 'A'), 'internal', 'bit flipped')).message);
-    const hostOnly = await a.host.session('audit://v?fault=error&kind=circuit_open', sessionOptions(null));
+    const hostOnly = await a.host.open('audit://v?fault=error&kind=circuit_open', sessionOptions(null));
     errors.push((await fails(hostOnly.get(ADDRESS, 'A'), 'internal')).message);
 
-    const writer = await a.host.session('audit://v', sessionOptions(null));
+    const writer = await a.host.open('audit://v', sessionOptions(null));
     await writer.set(ADDRESS, 'TOKEN', CANARY);
-    const echoSet = await a.host.session('audit://v?fault=error&on=set&echo=value', sessionOptions(null));
+    const echoSet = await a.host.open('audit://v?fault=error&on=set&echo=value', sessionOptions(null));
     errors.push((await fails(echoSet.set(ADDRESS, 'TOKEN', `${CANARY}-2`), 'internal', 'refused to store')).message);
-    const echoStored = await a.host.session('audit://v?fault=error&kind=permission_denied&echo=stored', sessionOptions(null));
+    const echoStored = await a.host.open('audit://v?fault=error&kind=permission_denied&echo=stored', sessionOptions(null));
     errors.push((await fails(echoStored.get(ADDRESS, 'TOKEN'), 'permission_denied', 'the value of TOKEN is')).message);
   } finally {
     await disposeAndCheck(a);
@@ -185,11 +185,11 @@ test('a value the plugin prints to stderr just before returning it never reaches
   const multiLine = `-----BEGIN KEY-----\n${CANARY}-line-one\n${CANARY}-line-two\n-----END KEY-----`;
   const a = audit({ store: { TOKEN: CANARY, PEM: multiLine } });
   try {
-    const s = await a.host.session('audit://v?fault=stderr-value', sessionOptions(null));
+    const s = await a.host.open('audit://v?fault=stderr-value', sessionOptions(null));
     assert.equal(await s.get(ADDRESS, 'TOKEN'), CANARY);
     assert.equal(await s.get(ADDRESS, 'PEM'), multiLine);
-    const batch = await a.host.session('audit://v?fault=stderr-value&on=none', sessionOptions(null));
-    assert.deepEqual(await batch.batchGet(ADDRESS, ['TOKEN']), { TOKEN: { ok: true, value: CANARY } });
+    const batch = await a.host.open('audit://v?fault=stderr-value&on=none', sessionOptions(null));
+    assert.deepEqual(await batch.getMany(ADDRESS, ['TOKEN']), { TOKEN: { ok: true, value: CANARY } });
   } finally {
     await disposeAndCheck(a);
   }
@@ -203,9 +203,9 @@ test('a value the plugin prints to stderr just before returning it never reaches
 test('a value read only to learn presence and printed to stderr meanwhile never reaches the log, and is not kept', async () => {
   const a = audit({ store: { TOKEN: CANARY } });
   try {
-    const viaGet = await a.host.session('audit://v?fault=stderr-value&caps=get', sessionOptions(null));
+    const viaGet = await a.host.open('audit://v?fault=stderr-value&caps=get', sessionOptions(null));
     assert.deepEqual(await viaGet.presence(ADDRESS, ['TOKEN']), { TOKEN: { ok: true, value: true } });
-    const viaBatch = await a.host.session('audit://v?fault=stderr-value&on=batch_get&caps=get,batch_get', sessionOptions(null));
+    const viaBatch = await a.host.open('audit://v?fault=stderr-value&on=batch_get&caps=get,batch_get', sessionOptions(null));
     assert.deepEqual(await viaBatch.presence(ADDRESS, ['TOKEN']), { TOKEN: { ok: true, value: true } });
     assert.deepEqual(
       a.ops().filter((o) => o.op !== 'hello').map((o) => o.op),
@@ -226,10 +226,10 @@ test('a crash message quoting the last stderr line never shows a fragment of a v
   const a = audit({ store: { TOKEN: value } });
   const errors: string[] = [];
   try {
-    const reader = await a.host.session('audit://v', sessionOptions(null));
+    const reader = await a.host.open('audit://v', sessionOptions(null));
     assert.equal(await reader.get(ADDRESS, 'TOKEN'), value);
     for (const pad of [0, 280, 1990]) {
-      const s = await a.host.session(`audit://v?fault=crash-stderr&pad=${pad}`, sessionOptions(null));
+      const s = await a.host.open(`audit://v?fault=crash-stderr&pad=${pad}`, sessionOptions(null));
       errors.push((await fails(s.get(ADDRESS, 'TOKEN'), 'plugin_crashed')).message);
     }
   } finally {
@@ -241,7 +241,7 @@ test('a crash message quoting the last stderr line never shows a fragment of a v
 test('a stderr flood is read to the end but kept and logged only up to a bound', async () => {
   const a = audit();
   try {
-    const s = await a.host.session('audit://v?fault=flood&blocks=64', sessionOptions(null));
+    const s = await a.host.open('audit://v?fault=flood&blocks=64', sessionOptions(null));
     assert.equal(await s.get(ADDRESS, 'A'), null, 'the plugin was not blocked on a full stderr pipe');
   } finally {
     await disposeAndCheck(a);
@@ -255,12 +255,12 @@ test('a stderr flood is read to the end but kept and logged only up to a bound',
 test('a plugin whose grandchild holds stdout open: its exit is still a crash, and nothing lingers', { timeout: 15_000 }, async () => {
   const a = audit();
   try {
-    const s = await a.host.session('audit://v?fault=grandchild', sessionOptions(null));
+    const s = await a.host.open('audit://v?fault=grandchild', sessionOptions(null));
     await fails(s.get(ADDRESS, 'A'), 'plugin_crashed', 'exited with code 4');
     assert.equal(await s.exists(ADDRESS, 'A'), false, 'the next request runs on a fresh session');
-    const idle = await a.host.session('audit://v?fault=grandchild&exit=0&on=exists', sessionOptions(null));
+    const idle = await a.host.open('audit://v?fault=grandchild&exit=0&on=exists', sessionOptions(null));
     await fails(idle.exists(ADDRESS, 'A'), 'plugin_crashed');
-    const stderrOnly = await a.host.session('audit://v?fault=grandchild&hold=stderr', sessionOptions(null));
+    const stderrOnly = await a.host.open('audit://v?fault=grandchild&hold=stderr', sessionOptions(null));
     await fails(stderrOnly.get(ADDRESS, 'A'), 'plugin_crashed', 'exited with code 4');
   } finally {
     await disposeAndCheck(a);
@@ -270,7 +270,7 @@ test('a plugin whose grandchild holds stdout open: its exit is still a crash, an
 test('rate_limited with a huge retry_after_ms waits at most the backoff cap', async () => {
   const a = audit();
   try {
-    const s = await a.host.session('memory://v?fault=rate_limited&times=2&retry_after_ms=86400000', sessionOptions(null));
+    const s = await a.host.open('memory://v?fault=rate_limited&times=2&retry_after_ms=86400000', sessionOptions(null));
     assert.equal(await s.get(ADDRESS, 'A'), null);
     const waits = a.logs.filter((l) => l.includes('retrying in')).map((l) => Number(/retrying in (\d+) ms/.exec(l)?.[1]));
     assert.deepEqual(waits, [50, 50]);
@@ -299,10 +299,10 @@ test('a plugin path that is not executable, a directory, or a script without she
     breaker: { threshold: 1000 },
   });
   try {
-    await fails(host.session('plain://x', sessionOptions(null)), 'plugin_not_installed', 'not an executable file');
-    await fails(host.session('folder://x', sessionOptions(null)), 'plugin_not_installed', 'not an executable file');
-    await fails(host.session('noshebang://x', sessionOptions(null)), 'plugin_crashed', 'could not be started', '#! line');
-    await fails(host.session('badinterp://x', sessionOptions(null)), 'plugin_crashed', 'could not be started', 'interpreter');
+    await fails(host.open('plain://x', sessionOptions(null)), 'plugin_not_installed', 'not an executable file');
+    await fails(host.open('folder://x', sessionOptions(null)), 'plugin_not_installed', 'not an executable file');
+    await fails(host.open('noshebang://x', sessionOptions(null)), 'plugin_crashed', 'could not be started', '#! line');
+    await fails(host.open('badinterp://x', sessionOptions(null)), 'plugin_crashed', 'could not be started', 'interpreter');
   } finally {
     await host.dispose();
   }
@@ -312,10 +312,10 @@ test('a plugin path that is not executable, a directory, or a script without she
 test('only advertised operations are sent: get-only presence uses get, a write-only sink gets no reads', async () => {
   const a = audit({ store: { A: CANARY } });
   try {
-    const getOnly = await a.host.session('audit://v?caps=get', sessionOptions(null));
+    const getOnly = await a.host.open('audit://v?caps=get', sessionOptions(null));
     assert.deepEqual(await getOnly.presence(ADDRESS, ['A', 'B']), { A: { ok: true, value: true }, B: { ok: true, value: false } });
     await fails(getOnly.exists(ADDRESS, 'A'), 'capability_required');
-    const sink = await a.host.session('audit://v?caps=set,delete', sessionOptions(null));
+    const sink = await a.host.open('audit://v?caps=set,delete', sessionOptions(null));
     await fails(sink.get(ADDRESS, 'A'), 'capability_required', 'write-only');
     const presence = await sink.presence(ADDRESS, ['A']);
     assert.equal(presence.A?.ok === false && presence.A.error.kind, 'capability_required', 'never turned into a miss');
@@ -331,10 +331,10 @@ test('only advertised operations are sent: get-only presence uses get, a write-o
 test('batch_get: unasked extra keys are ignored; a non-string value for an asked key fails every key', async () => {
   const a = audit({ store: { A: 'va' } });
   try {
-    const extra = await a.host.session('audit://v?fault=batch-extra&on=batch_get', sessionOptions(null));
-    assert.deepEqual(await extra.batchGet(ADDRESS, ['A', 'B']), { A: { ok: true, value: 'va' }, B: { ok: true, value: null } });
-    const number = await a.host.session('audit://v?fault=batch-number&on=batch_get', sessionOptions(null));
-    const result = await number.batchGet(ADDRESS, ['A', 'B']);
+    const extra = await a.host.open('audit://v?fault=batch-extra&on=batch_get', sessionOptions(null));
+    assert.deepEqual(await extra.getMany(ADDRESS, ['A', 'B']), { A: { ok: true, value: 'va' }, B: { ok: true, value: null } });
+    const number = await a.host.open('audit://v?fault=batch-number&on=batch_get', sessionOptions(null));
+    const result = await number.getMany(ADDRESS, ['A', 'B']);
     for (const key of ['A', 'B']) assert.equal(result[key]?.ok === false && result[key].error.kind, 'invalid_response');
   } finally {
     await disposeAndCheck(a);
@@ -344,12 +344,12 @@ test('batch_get: unasked extra keys are ignored; a non-string value for an asked
 test('concurrent callers on one session are serialized: no pipelining, each gets its own answer', async () => {
   const a = audit({ store: { A: 'va', B: 'vb', C: 'vc' } });
   try {
-    const s = await a.host.session('audit://v?delay=40', sessionOptions(null));
+    const s = await a.host.open('audit://v?delay=40', sessionOptions(null));
     const [one, two, three, four] = await Promise.all([
       s.presence(ADDRESS, ['A', 'Z']),
       s.get(ADDRESS, 'B'),
-      s.batchGet(ADDRESS, ['C', 'A']),
-      a.host.session('audit://v?delay=40', sessionOptions(null)).then((same) => same.get(ADDRESS, 'C')),
+      s.getMany(ADDRESS, ['C', 'A']),
+      a.host.open('audit://v?delay=40', sessionOptions(null)).then((same) => same.get(ADDRESS, 'C')),
     ]);
     assert.deepEqual(one, { A: { ok: true, value: true }, Z: { ok: true, value: false } });
     assert.equal(two, 'vb');
@@ -378,7 +378,7 @@ test('discovery: relative and in-workspace PATH entries are skipped, disabled pl
   const found = make(`${relative}:${inside}:${outside}`);
   assert.equal(found.resolve('audit://x').path, path.join(outside, 'secretspec-provider-audit'));
   const disabled = make(outside, { audit: { enabled: false } });
-  await fails(disabled.session('audit://x', sessionOptions(null)), 'plugin_not_installed', 'enabled is false');
+  await fails(disabled.open('audit://x', sessionOptions(null)), 'plugin_not_installed', 'enabled is false');
   assert.deepEqual(disabled.livePids(), []);
   for (const h of [skipped, found, disabled]) await h.dispose();
 });
@@ -397,15 +397,15 @@ test('environment: minimal env plus settings env, the three SECRETSPEC_* owned b
       .map((l) => JSON.parse(l) as { op: string; context: Record<string, string>; config_file: string | null })
       .filter((o) => o.op === 'hello');
   try {
-    await a.host.session('audit://v?one', { configFile: null, project: 'myapp', command: 'DB_URL' });
+    await a.host.open('audit://v?one', { configFile: null, project: 'myapp', command: 'DB_URL' });
     const { env } = JSON.parse(readFileSync(echoFile, 'utf8')) as { env: Record<string, string> };
     assert.deepEqual(Object.keys(env).sort(), ['AUDIT_ECHO_FILE', 'AUDIT_OPS_FILE', 'HOME', 'PATH', 'SECRETSPEC_PROTOCOL_VERSION', 'SECRETSPEC_PROVIDER_URI', 'VAULT_ADDR']);
     assert.equal(env.SECRETSPEC_PROTOCOL_VERSION, '1');
     assert.equal(env.SECRETSPEC_PROVIDER_URI, 'audit://v?one');
-    await a.host.session('audit://v?two', { configFile: a.configFile, project: 'myapp', command: 'check', context: { reason: '', ticket: 'T-1' } });
+    await a.host.open('audit://v?two', { configFile: a.configFile, project: 'myapp', command: 'check', context: { reason: '', ticket: 'T-1' } });
     const second = JSON.parse(readFileSync(echoFile, 'utf8')) as { env: Record<string, string> };
     assert.equal(second.env.SECRETSPEC_FILE, a.configFile);
-    await a.host.session('audit://v?three', { configFile: null, project: 'myapp', command: 'check', context: { reason: 'nightly audit' } });
+    await a.host.open('audit://v?three', { configFile: null, project: 'myapp', command: 'check', context: { reason: 'nightly audit' } });
     assert.deepEqual(
       hellos().map((h) => [h.config_file, h.context]),
       [

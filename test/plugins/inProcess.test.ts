@@ -4,7 +4,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { PluginHost } from '../../server/src/plugins/host';
-import { ProviderError, type BundledProvider, type BundledSession, type Capability, type HelloRequest, type OpRequest, type OpResponse } from '../../server/src/plugins/types';
+import { ProviderError, type Capability } from '../../server/src/providers/store';
+import type { BundledProvider, BundledSession, HelloRequest, OpRequest, OpResponse } from '../../server/src/plugins/types';
 import { ADDRESS, sessionOptions } from './harness';
 
 interface Seen {
@@ -75,7 +76,7 @@ test("a bundled provider serves every operation in-process, with the server's wh
     settings: { keyring: { env: { KEYRING_BACKEND: 'file' }, allowedSecrets: ['APP_*'] } },
   });
   try {
-    const s = await host.session('keyring://', { configFile: '/abs/secretspec.toml', project: 'app', command: 'check' });
+    const s = await host.open('keyring://', { configFile: '/abs/secretspec.toml', project: 'app', command: 'check' });
     assert.deepEqual(seen.hellos[0], { op: 'hello', protocol_version: 1, uri: 'keyring://', config_file: '/abs/secretspec.toml', context: { reason: 'secretspec:app:check' } });
     assert.deepEqual(seen.envs[0], {
       PATH: '/usr/bin',
@@ -89,7 +90,7 @@ test("a bundled provider serves every operation in-process, with the server's wh
     await s.set(ADDRESS, 'APP_KEY', 'v');
     assert.equal(await s.get(ADDRESS, 'APP_KEY'), 'v');
     assert.equal(await s.exists(ADDRESS, 'APP_OTHER'), false);
-    assert.deepEqual(await s.batchGet(ADDRESS, ['APP_KEY', 'APP_OTHER']), { APP_KEY: { ok: true, value: 'v' }, APP_OTHER: { ok: true, value: null } });
+    assert.deepEqual(await s.getMany(ADDRESS, ['APP_KEY', 'APP_OTHER']), { APP_KEY: { ok: true, value: 'v' }, APP_OTHER: { ok: true, value: null } });
     assert.deepEqual(await s.reflect('app'), { APP_KEY: { required: true } });
     assert.equal(await kind(s.get(ADDRESS, 'OTHER')), 'permission_denied');
     await s.delete(ADDRESS, 'APP_KEY');
@@ -115,8 +116,8 @@ test('bundled faults: refusal at open, capability gating, throw, hang and malfor
   ]);
   const host = new PluginHost({ trusted: true, bundled, timeouts: { requestMs: 200 } });
   try {
-    assert.equal(await kind(host.session('vault://signed-out', sessionOptions(null))), 'auth_failed');
-    const s = await host.session('vault://x', sessionOptions(null));
+    assert.equal(await kind(host.open('vault://signed-out', sessionOptions(null))), 'auth_failed');
+    const s = await host.open('vault://x', sessionOptions(null));
     assert.equal(await kind(s.exists(ADDRESS, 'A')), 'capability_required');
     assert.equal(await kind(s.get(ADDRESS, 'THROW')), 'plugin_crashed');
     assert.equal(await s.get(ADDRESS, 'A'), null, 'a fresh session after the crash');
@@ -124,7 +125,7 @@ test('bundled faults: refusal at open, capability gating, throw, hang and malfor
     assert.equal(await kind(s.get(ADDRESS, 'BAD')), 'invalid_response');
     await s.set(ADDRESS, 'A', 'v');
     assert.equal(await s.get(ADDRESS, 'A'), 'v');
-    const ci = await host.session('ci://org/repo', sessionOptions(null));
+    const ci = await host.open('ci://org/repo', sessionOptions(null));
     assert.equal(await kind(ci.get(ADDRESS, 'A')), 'capability_required');
     const presence = await ci.presence(ADDRESS, ['A']);
     assert.equal(presence.A?.ok === false && presence.A.error.kind, 'capability_required', 'a write-only sink never reports a miss');

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import * as fc from 'fast-check';
-import { analyze } from '../../server/src/features/diagnostics';
+import { analyze } from '../support/analyze';
 import type { ManifestIO } from '../../server/src/manifest/load';
 import { SourceMap } from '../../server/src/manifest/locate';
 import { LspClient, type Diagnostic } from '../support/lspClient';

@@ -2,7 +2,7 @@
 // SecretSpec rebuilds it (providers-and-check §C.3, §A.4).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { canonicalUri } from '../../server/src/plugins/bundled/canonical';
+import { canonicalUri } from '../../server/src/providers/describe';
 
 const base = { baseDir: '/work/app', home: '/home/me' };
 

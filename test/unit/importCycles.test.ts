@@ -15,8 +15,20 @@ test('no import cycles in server/src, client/src or protocol/src', async () => {
   assert.deepEqual(graph.circular(), []);
 });
 
+/** Imports of files under `dir` that leave it for a folder matching `forbidden` (paths relative to `dir`). */
+async function leaving(dir: string, forbidden: RegExp): Promise<string[]> {
+  const graph = await madge(join(ROOT, 'server/src', dir), { fileExtensions: ['ts'], tsConfig: join(ROOT, 'tsconfig.json'), detectiveOptions: { ts: { skipTypeImports: false } } });
+  return Object.entries(graph.obj()).flatMap(([file, deps]) => deps.filter((d) => forbidden.test(d)).map((d) => `${dir}/${file} → ${d}`));
+}
+
 test('manifest/ imports nothing from the layers above it', async () => {
-  const graph = await madge(join(ROOT, 'server/src/manifest'), { fileExtensions: ['ts'], tsConfig: join(ROOT, 'tsconfig.json') });
-  const upward = Object.entries(graph.obj()).flatMap(([file, deps]) => deps.filter((d) => /^\.\.\/(rules|features|plugins|check)\//.test(d)).map((d) => `${file} → ${d}`));
-  assert.deepEqual(upward, []);
+  assert.deepEqual(await leaving('manifest', /^\.\.\/(rules|features|plugins|check|providers)\//), []);
+});
+
+test('providers/ (scheme records, the URI parser, the Store interface) imports nothing else of the server', async () => {
+  assert.deepEqual(await leaving('providers', /^\.\.\/(?!providers\/)[^.]/), []);
+});
+
+test('check/ plans and writes over Store only: no provider family, no LSP adapter', async () => {
+  assert.deepEqual(await leaving('check', /^\.\.\/(plugins|features|endpoints|cliBridge)\//), []);
 });

@@ -6,15 +6,11 @@ import {
   CACHE_CAPABLE_SCHEMES,
   builtinProvider,
   isBuiltinScheme,
-} from '../../server/src/manifest/providers/registry';
-import {
-  classifySpec,
-  redactSpec,
-  rewriteSpecToUrl,
-  splitSpec,
-  storageIdentity,
-} from '../../server/src/manifest/providers/specs';
-import { checkProviderSpec, type SpecIssue } from '../../server/src/manifest/providers/uri';
+} from '../../server/src/providers/registry';
+import type { SpecIssue } from '../../server/src/providers/scheme';
+import { classifySpec, storageIdentity } from '../../server/src/providers/specs';
+import { redactSpec, rewriteSpecToUrl, splitSpec } from '../../server/src/providers/uri';
+import { checkProviderSpec } from '../../server/src/providers/validate';
 
 const UUID = '7e2f1a4c-1b2c-4d3e-8f9a-0b1c2d3e4f5a';
 

@@ -7,7 +7,7 @@ import { describe, test } from 'node:test';
 import { addressKey } from '../../server/src/check/address';
 import { overrideLabel, routeFor } from '../../server/src/check/route';
 import { planWrite } from '../../server/src/check/writes';
-import { analyze } from '../../server/src/features/diagnostics';
+import { analyze } from '../support/analyze';
 import { userConfigCompletions, userConfigDiagnostics, userConfigHover } from '../../server/src/features/userConfigDocument';
 import { claimDirectories, discover, findClaim } from '../../server/src/plugins/discovery';
 import { defaultProfile, providerOverride, withUserAliases } from '../../server/src/userConfig/defaults';

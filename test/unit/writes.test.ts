@@ -3,11 +3,11 @@
 // resolution, per-secret plans and outcomes, and reflect shaping.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { analyze } from '../../server/src/features/diagnostics';
+import { analyze, diskReader } from '../../server/src/manifest/analysis';
+import { rulesFor } from '../../server/src/rules';
 import {
   anchorRelativePath,
   decideImport,
-  describeTarget,
   importSource,
   isProblem,
   planImport,
@@ -15,8 +15,9 @@ import {
   reflectSource,
   reflectedDeclarations,
   writeRoute,
-  type PathBase,
 } from '../../server/src/check/writes';
+import { describeTarget } from '../../server/src/providers/describe';
+import type { PathBase } from '../../server/src/providers/scheme';
 
 const BASE: PathBase = { configFile: '/proj/secretspec.toml', baseDir: '/proj', home: '/home/u' };
 
@@ -47,7 +48,7 @@ API_KEY = { description = "api", providers = ["keyring://secretspec/{project}/{p
 `;
 
 async function load(text = MANIFEST) {
-  const { load, validation } = await analyze(text, '/proj/secretspec.toml', {});
+  const { load, validation } = await analyze(text, '/proj/secretspec.toml', diskReader, rulesFor({}));
   assert.ok(load.merged && validation.profiles, 'the manifest loads');
   return { manifest: load.merged, profiles: validation.profiles };
 }

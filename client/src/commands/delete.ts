@@ -1,4 +1,4 @@
-// "Delete Secret Value": remove one stored value from the secret's primary
+// "Delete Secret Value…": remove one stored value from the secret's primary
 // provider after a modal confirmation that names exactly where it goes from.
 // Fallback providers keep their copies (SecretSpec's `delete` semantics).
 import * as vscode from 'vscode';
@@ -6,7 +6,7 @@ import { DeleteRequest, type DeleteParams, type DeleteResult } from '../../../pr
 import type { CommandContext } from './context';
 import { resolveWriteIntent, runWrite } from './write';
 
-const TITLE = 'SecretSpec: Delete secret value';
+const TITLE = 'SecretSpec: Delete Secret Value';
 
 export async function deleteSecret(ctx: CommandContext, arg?: unknown): Promise<DeleteResult | undefined> {
   const intent = await resolveWriteIntent(ctx, TITLE, 'delete', arg);

@@ -1,31 +1,17 @@
-// "Import secrets…": choose a source provider and a profile, show the
+// "Import Secrets…": choose a source provider and a profile, show the
 // server's dry-run plan, and import only after the user confirms. The server
 // never overwrites, so running it again after a failure converges.
 import { readdirSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { ImportRequest, type ImportOutcome, type ImportParams, type ImportResult } from '../../../protocol/src/index';
+import { ImportRequest, type ImportParams, type ImportResult } from '../../../protocol/src/index';
 import type { CommandContext } from './context';
+import { importSummary, planRow } from './importPlan';
 import { pickManifest, pickProfile } from './target';
 import { errorText } from './ui';
 
-const TITLE = 'SecretSpec: Import secrets';
+const TITLE = 'SecretSpec: Import Secrets';
 const BUNDLED = ['env://', 'keyring://', 'pass://'];
-const OUTCOME_ICON: Record<ImportOutcome, string> = {
-  imported: '$(arrow-right)',
-  exists: '$(check)',
-  differs: '$(diff)',
-  not_found: '$(circle-slash)',
-  skipped: '$(debug-step-over)',
-};
-const OUTCOME_TEXT: Record<ImportOutcome, [string, string]> = {
-  imported: ['will be imported', 'imported'],
-  exists: ['already present in the target, same value', 'already present'],
-  differs: ['present in the target with a different value; kept', 'kept (target differs)'],
-  not_found: ['not in the source', 'not in the source'],
-  skipped: ['skipped', 'skipped'],
-};
-
 /** Plugins on PATH (`secretspec-provider-<scheme>`); listing a directory starts nothing. */
 function pathPlugins(): string[] {
   const schemes = new Set<string>();
@@ -98,14 +84,14 @@ export async function importSecrets(ctx: CommandContext, arg?: unknown): Promise
   }
   const toImport = plan.items.filter((i) => i.outcome === 'imported').length;
   if (toImport === 0) {
-    void vscode.window.showInformationMessage(`Nothing to import from ${from} into profile ${profile}: ${summary(plan, 1)}.`);
+    void vscode.window.showInformationMessage(`Nothing to import from ${from} into profile ${profile}: ${importSummary(plan, 'done')}.`);
     return plan;
   }
   const items: PlanAction[] = [
     { label: `$(cloud-download) Import ${toImport} secret${toImport === 1 ? '' : 's'}`, detail: 'Values that exist in the target are never overwritten.', action: 'import' },
     { label: `$(trash) Import ${toImport} and delete ${toImport === 1 ? 'it' : 'them'} from ${from}`, detail: 'A source value is deleted only after the target reads back equal.', action: 'importAndDelete' },
     { label: 'Plan', kind: vscode.QuickPickItemKind.Separator },
-    ...plan.items.map((i) => ({ label: `${OUTCOME_ICON[i.outcome]} ${i.name}`, description: OUTCOME_TEXT[i.outcome][0], detail: i.target })),
+    ...plan.items.map(planRow),
   ];
   let choice: PlanAction | undefined;
   do {
@@ -118,23 +104,18 @@ export async function importSecrets(ctx: CommandContext, arg?: unknown): Promise
     const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Importing from ${from} into ${profile}…` }, () =>
       ctx.server.request<ImportResult>(ImportRequest, { ...base, dryRun: false, deleteSource }),
     );
-    const text = `Import from ${from} into profile ${profile}: ${summary(result, 1)}.`;
-    ctx.output.info(text);
-    const failed = result.items.filter((i) => i.message && i.outcome !== 'imported' && i.outcome !== 'exists');
-    if (failed.length) void vscode.window.showWarningMessage(text, 'Show Output').then((c) => c && ctx.output.show());
-    else void vscode.window.showInformationMessage(text);
-    await ctx.store.refresh(entry.uri);
+    // The server logs the import itself; a second line here would say the same in other words.
+    const text = `Import from ${from} into profile ${profile}: ${importSummary(result, 'done')}.`;
+    const kept = result.items.filter((i) => i.message && i.outcome !== 'imported' && i.outcome !== 'exists');
+    if (kept.length) {
+      const shown = kept.slice(0, 3).map((i) => `${i.name} (${i.message})`);
+      void vscode.window.showWarningMessage(`${text} Not imported: ${shown.join(', ')}${kept.length > shown.length ? ` and ${kept.length - shown.length} more` : ''}.`);
+    } else void vscode.window.showInformationMessage(text);
+    await ctx.store.refresh(entry.uri, 'after an import');
     return result;
   } catch (err) {
     void vscode.window.showErrorMessage(`Import from ${from} failed: ${errorText(err)}. Running it again is safe: nothing is overwritten.`);
-    await ctx.store.refresh(entry.uri);
+    await ctx.store.refresh(entry.uri, 'after an import');
     return undefined;
   }
-}
-
-function summary(result: ImportResult, tense: 0 | 1): string {
-  const counts = new Map<ImportOutcome, number>();
-  for (const i of result.items) counts.set(i.outcome, (counts.get(i.outcome) ?? 0) + 1);
-  const parts = [...counts].map(([o, n]) => `${n} ${OUTCOME_TEXT[o][tense]}`);
-  return parts.length ? parts.join(', ') : 'no secrets';
 }

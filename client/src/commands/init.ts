@@ -1,4 +1,4 @@
-// "Create secretspec.toml from provider…": ask a provider which secrets it
+// "Create secretspec.toml from Provider…": ask a provider which secrets it
 // knows (`secretspec/reflect`), let the user choose, then write a new
 // manifest or add only the missing declarations to an existing one.
 import * as path from 'node:path';
@@ -6,11 +6,11 @@ import * as vscode from 'vscode';
 import { ReflectRequest, type ReflectParams, type ReflectResult } from '../../../protocol/src/index';
 import type { CommandContext } from './context';
 import { declaredNames } from '../outlineModel';
-import { insertionFor, missingNames, newManifest } from './initEdit';
+import { declare, missingNames, pick } from './initEdit';
 import { pickManifest } from './target';
 import { errorText } from './ui';
 
-const TITLE = 'SecretSpec: Create secretspec.toml from provider';
+const TITLE = 'SecretSpec: Create secretspec.toml from Provider';
 const DEFAULT_SOURCE = 'dotenv://.env';
 
 async function pickFolder(ctx: CommandContext): Promise<vscode.Uri | undefined> {
@@ -62,15 +62,11 @@ export async function initManifest(ctx: CommandContext, arg?: unknown): Promise<
   );
   if (!chosen?.length) return undefined;
   const names = chosen.map((c) => c.label);
+  const secrets = pick(reflected.secrets, names);
+  const declared = await declare(ctx.server, existing ? { textDocument: { uri: existing.uri.toString() }, secrets } : { project, secrets });
   const edit = new vscode.WorkspaceEdit();
-  if (existingText === undefined) {
-    const subset = Object.fromEntries(names.map((n) => [n, reflected.secrets[n] ?? {}]));
-    edit.createFile(target, { ignoreIfExists: true });
-    edit.insert(target, new vscode.Position(0, 0), newManifest(project, subset));
-  } else {
-    const insertion = insertionFor(existingText, reflected.secrets, names);
-    if (insertion) edit.insert(target, new vscode.Position(insertion.line, 0), insertion.text);
-  }
+  if (existingText === undefined) edit.createFile(target, { ignoreIfExists: true });
+  edit.insert(target, new vscode.Position(declared.line, 0), declared.text);
   if (!(await vscode.workspace.applyEdit(edit))) {
     void vscode.window.showErrorMessage(`Could not write ${vscode.workspace.asRelativePath(target)}.`);
     return undefined;
@@ -79,6 +75,6 @@ export async function initManifest(ctx: CommandContext, arg?: unknown): Promise<
   await doc.save();
   await vscode.window.showTextDocument(doc, { preview: false });
   void vscode.window.showInformationMessage(`${existingText === undefined ? 'Created' : 'Updated'} ${vscode.workspace.asRelativePath(target)} with ${names.length} declaration${names.length === 1 ? '' : 's'} from ${from}.`);
-  await ctx.store.refreshAll();
+  await ctx.store.refreshAll('after creating declarations');
   return target;
 }

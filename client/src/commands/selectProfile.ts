@@ -1,25 +1,26 @@
-// "Select profile": a QuickPick of every profile with its count of missing
-// required secrets; the choice is remembered per workspace.
+// "Select Profile": a QuickPick of every SecretSpec profile with its missing
+// and unknown secrets; the choice is remembered per workspace.
 import * as vscode from 'vscode';
+import { healthText, needsAttention } from '../views/presenceModel';
 import type { CommandContext } from './context';
 
 export async function selectProfile(ctx: CommandContext, arg?: unknown): Promise<string | undefined> {
   const fromTree = typeof arg === 'object' && arg !== null && (arg as { kind?: string }).kind === 'profile' ? (arg as { row: { profile: string } }).row.profile : undefined;
   let profile = fromTree;
   if (!profile) {
-    const counts = ctx.store.profileCounts();
-    if (counts.size === 0) {
-      void vscode.window.showInformationMessage('No profiles known yet: open a folder with a secretspec.toml, or run SecretSpec: Check Now.');
+    const health = ctx.store.profileHealth();
+    if (health.size === 0) {
+      void vscode.window.showInformationMessage('No SecretSpec profiles known yet: open a folder with a secretspec.toml, or run SecretSpec: Check Now.');
       return undefined;
     }
     const active = ctx.store.activeProfile;
     const picked = await ctx.ui().pick(
-      [...counts].map(([name, missing]) => ({
+      [...health].map(([name, h]) => ({
         label: name,
         description: name === active ? '$(check) active' : undefined,
-        detail: missing === 0 ? 'all required secrets present' : `${missing} required secret${missing === 1 ? '' : 's'} missing`,
+        detail: `${needsAttention(h) ? '$(warning) ' : ''}${healthText(h)}`,
       })),
-      { title: 'SecretSpec: Select profile', placeHolder: `Active: ${active}` },
+      { title: 'SecretSpec: Select Profile', placeHolder: `Active SecretSpec profile: ${active}` },
     );
     profile = picked?.label;
   }

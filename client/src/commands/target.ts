@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import { declaredNames, profileNames, secretAt } from '../outlineModel';
 import type { ManifestEntry, PresenceStore } from '../presenceStore';
-import { buildProfiles, STATUS_INFO } from '../views/presenceModel';
+import { buildProfiles, healthOf, healthText, STATUS_INFO } from '../views/presenceModel';
 import { manifestLabel, type PresenceNode } from '../views/presenceTree';
 import type { Ui } from './ui';
 
@@ -23,7 +23,7 @@ export async function pickManifest(store: PresenceStore, ui: Ui, arg?: unknown):
   if (all.length <= 1) return all[0];
   const picked = await ui.pick(
     all.map((e) => ({ label: manifestLabel(e.uri), description: e.outline?.project, entry: e })),
-    { title: 'SecretSpec: choose a manifest', placeHolder: 'Which secretspec.toml?' },
+    { title: 'SecretSpec: Choose a Manifest', placeHolder: 'Which secretspec.toml?' },
   );
   return picked?.entry;
 }
@@ -38,7 +38,7 @@ export async function pickProfile(store: PresenceStore, ui: Ui, entry: ManifestE
   const picked = await ui.pick(
     ordered.map((n) => {
       const row = rows.find((r) => r.profile === n);
-      return { label: n, description: n === active ? 'active' : undefined, detail: row ? `${row.missingRequired} missing required` : undefined };
+      return { label: n, description: n === active ? 'active' : undefined, detail: row ? healthText(healthOf(row)) : undefined };
     }),
     { title, placeHolder: 'Which profile?' },
   );

@@ -1,6 +1,7 @@
 // What Set and Delete share: find the secret and where its primary provider
 // writes before asking the user anything, then run the one mutation request
-// and report it the same way (output channel, notification, tree refresh).
+// and report it the same way (notification, tree refresh; a failure also in
+// the output channel, where the server logs the successes).
 import * as vscode from 'vscode';
 import { WriteTargetRequest, type WriteTargetParams, type WriteTargetResult } from '../../../protocol/src/index';
 import type { CommandContext } from './context';
@@ -46,9 +47,9 @@ export async function runWrite<R extends { target: string }>(
 ): Promise<R | undefined> {
   try {
     const result = await request();
-    ctx.output.info(`${words.done} ${target.name} (profile ${target.profile}) ${words.preposition} ${result.target}`);
+    // No log line here: the server logs every write it makes, and a second one would say the same in other words.
     void vscode.window.showInformationMessage(`${words.done} ${target.name} ${words.preposition} ${result.target}.`);
-    await ctx.store.refresh(target.uri);
+    await ctx.store.refresh(target.uri, `after ${words.doing.toLowerCase()} ${target.name}`);
     return result;
   } catch (err) {
     const kind = errorKind(err);

@@ -123,10 +123,76 @@ export function adviceFor(kind: ErrorKind): string {
   return ADVICE[kind] ?? 'See SecretSpec: Show Output for details.';
 }
 
-export function profileDescription(row: ProfileRow): string {
+/**
+ * How many required secrets of a profile are missing, and how many secrets
+ * could not be checked at all. An unknown one may be missing too, so a
+ * profile with unknowns is never "all present".
+ */
+export interface ProfileHealth {
+  missing: number;
+  unknown: number;
+}
+
+export function healthOf(row: Pick<ProfileRow, 'missingRequired' | 'unresolved'>): ProfileHealth {
+  return { missing: row.missingRequired, unknown: row.unresolved };
+}
+
+export function needsAttention(health: ProfileHealth): boolean {
+  return health.missing > 0 || health.unknown > 0;
+}
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/** One sentence for the status bar, the picker and the view badge. */
+export function healthText(health: ProfileHealth): string {
+  const missing = `${plural(health.missing, 'required secret')} missing`;
+  const unknown = `${plural(health.unknown, 'secret')} could not be checked`;
+  if (health.missing > 0 && health.unknown > 0) return `${missing}, ${unknown}`;
+  if (health.missing > 0) return missing;
+  if (health.unknown > 0) return unknown;
+  return 'all required secrets present';
+}
+
+/** The profile row's description; `stale` when it shows the statuses of an earlier check. */
+export function profileDescription(row: ProfileRow, stale = false): string {
   const parts: string[] = [];
+  if (stale) parts.push('stale');
   if (row.active) parts.push('active');
-  parts.push(row.missingRequired === 0 ? 'all required present' : `${row.missingRequired} missing`);
+  if (row.missingRequired > 0) parts.push(`${row.missingRequired} missing`);
   if (row.unresolved > 0) parts.push(`${row.unresolved} unknown`);
+  if (row.missingRequired === 0 && row.unresolved === 0) parts.push('all required present');
   return parts.join(' · ');
+}
+
+/**
+ * Whether `name` already has a value in `profile`, as the last check saw it:
+ * Set asks before replacing one, and before writing where it could not tell.
+ */
+export type ExistingValue = { state: 'present'; provider?: string } | { state: 'unknown'; problem: string };
+
+export function existingValue(result: CheckResult | undefined, profile: string, name: string): ExistingValue | undefined {
+  const row = result && buildProfiles(result, profile).find((p) => p.profile === profile)?.secrets.find((s) => s.name === name);
+  if (row?.status === 'resolved') return { state: 'present', ...(row.provider ? { provider: row.provider } : {}) };
+  if (row?.status === 'unresolved') return { state: 'unknown', problem: row.problem?.message ?? 'the provider did not answer' };
+  return undefined;
+}
+
+/** What the status bar item says about the active profile. */
+export interface ProfileSummary {
+  text: string;
+  detail: string;
+  /** Warning colour: something required is missing or could not be checked. */
+  warning: boolean;
+}
+
+/**
+ * `health` is undefined until a check of the profile finished; `stale` when
+ * the last check failed and the counts are from an earlier one.
+ */
+export function profileSummary(profile: string, health: ProfileHealth | undefined, opts: { untrusted: boolean; stale: boolean }): ProfileSummary {
+  if (opts.untrusted) return { text: `$(key) ${profile}`, detail: 'presence is not checked in Restricted Mode', warning: false };
+  if (!health) return { text: `$(key) ${profile}`, detail: 'presence not known yet', warning: false };
+  const counts = [...(health.missing > 0 ? [`$(warning) ${health.missing}`] : []), ...(health.unknown > 0 ? [`$(question) ${health.unknown}`] : [])];
+  const detail = opts.stale ? `${healthText(health)} at the last check; the latest check failed, so this may be out of date` : healthText(health);
+  return { text: [`$(key) ${profile}`, ...counts, ...(opts.stale ? ['$(history)'] : [])].join(' '), detail, warning: needsAttention(health) || opts.stale };
 }

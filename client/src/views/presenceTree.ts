@@ -4,9 +4,8 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { CheckResult, WriteTargetResult } from '../../../protocol/src/index';
 import { outlineSecret, primaryProvider, providerChain } from '../outlineModel';
-import type { ManifestEntry, PresenceStore } from '../presenceStore';
-import { readSettings } from '../settings';
-import { adviceFor, buildProfiles, onlyProblems, profileDescription, shortProvider, STATUS_INFO, type PresenceStatus, type ProfileRow, type SecretRow } from './presenceModel';
+import { isStale, type ManifestEntry, type PresenceStore } from '../presenceStore';
+import { adviceFor, buildProfiles, healthOf, healthText, onlyProblems, profileDescription, shortProvider, STATUS_INFO, type PresenceStatus, type ProfileRow, type SecretRow } from './presenceModel';
 
 export const VIEW_ID = 'secretspec.presence';
 export const ONLY_PROBLEMS_CONTEXT_KEY = 'secretspec.onlyProblems';
@@ -25,6 +24,8 @@ const ICONS: Record<PresenceStatus, [string, string]> = {
   composed: ['link', 'charts.blue'],
   unresolved: ['question', 'problemsWarningIcon.foreground'],
 };
+
+const STALE_WHY = 'The latest check failed (see the manifest row); these statuses are from the check before it and may be out of date.';
 
 /** Asks the server where a write for one secret goes (`secretspec/writeTarget`). */
 export type WriteTargetQuery = (uri: vscode.Uri, profile: string, name: string) => Promise<WriteTargetResult>;
@@ -75,13 +76,14 @@ export class PresenceTreeProvider implements vscode.TreeDataProvider<PresenceNod
     if (node.kind === 'profile') {
       const item = new vscode.TreeItem(node.row.profile, node.row.active ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
       item.id = `${node.uri.toString()}#${node.row.profile}`;
-      item.description = profileDescription(node.row);
+      const stale = isStale(this.store.entry(node.uri));
+      item.description = profileDescription(node.row, stale);
       item.iconPath = new vscode.ThemeIcon(
         node.row.active ? 'star-full' : 'layers',
         new vscode.ThemeColor(node.row.missingRequired > 0 ? 'problemsErrorIcon.foreground' : node.row.unresolved > 0 ? 'problemsWarningIcon.foreground' : 'testing.iconPassed'),
       );
       item.contextValue = node.row.active ? 'profile.active' : 'profile';
-      item.tooltip = `Profile ${node.row.profile}${node.row.active ? ' (active)' : ''}: ${profileDescription(node.row)}`;
+      item.tooltip = `SecretSpec profile ${node.row.profile}${node.row.active ? ' (active)' : ''}: ${healthText(healthOf(node.row))}${stale ? `, as of the last check that succeeded (${STALE_WHY})` : ''}`;
       return item;
     }
     return this.secretItem(node);
@@ -103,8 +105,8 @@ export class PresenceTreeProvider implements vscode.TreeDataProvider<PresenceNod
     item.iconPath = new vscode.ThemeIcon(entry?.error ? 'warning' : 'file-code');
     item.contextValue = 'manifest';
     const project = entry?.outline?.project;
-    item.description = entry?.error ? 'check failed' : project ? `project ${project}` : undefined;
-    item.tooltip = entry?.error ? `${uri.fsPath}\n\n${entry.error}` : uri.fsPath;
+    item.description = isStale(entry) ? 'check failed · statuses stale' : entry?.error ? 'check failed' : project ? `project ${project}` : undefined;
+    item.tooltip = entry?.error ? `${uri.fsPath}\n\nThe last check failed: ${entry.error}${isStale(entry) ? `\n\n${STALE_WHY}` : ''}` : uri.fsPath;
     item.command = { command: 'vscode.open', title: 'Open', arguments: [uri] };
     return item;
   }
@@ -114,8 +116,11 @@ export class PresenceTreeProvider implements vscode.TreeDataProvider<PresenceNod
     const item = new vscode.TreeItem(row.name, vscode.TreeItemCollapsibleState.None);
     item.id = `${node.uri.toString()}#${node.profile}#${row.name}`;
     const [icon, color] = ICONS[row.status];
-    item.iconPath = new vscode.ThemeIcon(icon, new vscode.ThemeColor(color));
-    item.description = row.status === 'resolved' && row.provider ? shortProvider(row.provider, path.dirname(node.uri.fsPath)) : STATUS_INFO[row.status].label;
+    const stale = isStale(this.store.entry(node.uri));
+    // A stale row keeps its icon's shape but loses its colour, so it no longer reads as a fresh verdict.
+    item.iconPath = new vscode.ThemeIcon(icon, new vscode.ThemeColor(stale ? 'disabledForeground' : color));
+    const status = row.status === 'resolved' && row.provider ? shortProvider(row.provider, path.dirname(node.uri.fsPath)) : STATUS_INFO[row.status].label;
+    item.description = stale ? `${status} · stale` : status;
     item.contextValue = row.status === 'composed' ? 'secret.composed' : this.isDeletable(node) ? 'secret.deletable' : 'secret';
     item.tooltip = this.secretTooltip(node);
     item.accessibilityInformation = { label: `${row.name}, ${STATUS_INFO[row.status].label}${row.provider ? `, from ${row.provider}` : ''}` };
@@ -127,11 +132,12 @@ export class PresenceTreeProvider implements vscode.TreeDataProvider<PresenceNod
     const { row } = node;
     const md = new vscode.MarkdownString();
     md.appendMarkdown('**').appendText(row.name).appendMarkdown('** · ').appendText(`${STATUS_INFO[row.status].label} in profile ${node.profile}`);
+    if (isStale(this.store.entry(node.uri))) md.appendMarkdown('\n\n$(history) ').appendText(STALE_WHY);
     const outline = this.store.entry(node.uri)?.outline;
     const declared = outline && outlineSecret(outline, node.profile, row.name);
     if (declared?.description) md.appendMarkdown('\n\n').appendText(declared.description);
     if (row.provider && row.status !== 'unresolved') md.appendMarkdown('\n\nAnswered by ').appendMarkdown('`').appendText(row.provider).appendMarkdown('`');
-    const chain = outline ? providerChain(outline, node.profile, row.name, readSettings(node.uri).defaultProvider) : [];
+    const chain = outline ? providerChain(outline, node.profile, row.name) : [];
     if (chain.length > 0) {
       md.appendMarkdown('\n\nProviders, in order:');
       for (const p of chain) md.appendMarkdown('\n- ').appendText(p);
@@ -148,9 +154,8 @@ export class PresenceTreeProvider implements vscode.TreeDataProvider<PresenceNod
   private isDeletable(node: Extract<PresenceNode, { kind: 'secret' }>): boolean {
     const entry = this.store.entry(node.uri);
     if (!entry?.result) return false;
-    const defaultProvider = readSettings(node.uri).defaultProvider;
     // Without an outline the primary is unknown: ask per secret instead.
-    const provider = entry.outline ? primaryProvider(entry.outline, node.profile, node.row.name, defaultProvider) : `secret ${node.row.name}`;
+    const provider = entry.outline ? primaryProvider(entry.outline, node.profile, node.row.name) : `secret ${node.row.name}`;
     if (provider === undefined) return false;
     const known = this.deletable.get(entry.result) ?? new Map<string, boolean | undefined>();
     this.deletable.set(entry.result, known);

@@ -1,8 +1,9 @@
-// The active profile and its missing required secrets, in the status bar
+// The active profile and its missing and unknown secrets, in the status bar
 // and as a language status item on secretspec.toml; both open the profile
 // picker.
 import * as vscode from 'vscode';
 import type { PresenceStore } from '../presenceStore';
+import { profileSummary } from './presenceModel';
 
 export class ProfileStatus implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('secretspec.profile', vscode.StatusBarAlignment.Left, 50);
@@ -25,22 +26,15 @@ export class ProfileStatus implements vscode.Disposable {
       return;
     }
     const profile = this.store.activeProfile;
-    const missing = this.store.profileCounts().get(profile);
-    const known = missing !== undefined && state === 'ready';
-    this.item.text = known && missing > 0 ? `$(key) ${profile} $(warning) ${missing}` : `$(key) ${profile}`;
-    this.item.backgroundColor = known && missing > 0 ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
-    const detail = !known
-      ? state === 'untrusted'
-        ? 'presence is not checked in Restricted Mode'
-        : 'presence not known yet'
-      : missing === 0
-        ? 'all required secrets present'
-        : `${missing} required secret${missing === 1 ? '' : 's'} missing`;
-    this.item.tooltip = `SecretSpec profile ${profile}: ${detail}. Click to select a profile.`;
-    this.item.accessibilityInformation = { label: `SecretSpec profile ${profile}, ${detail}` };
+    const health = state === 'ready' ? this.store.profileHealth().get(profile) : undefined;
+    const summary = profileSummary(profile, health, { untrusted: state === 'untrusted', stale: this.store.anyStale() });
+    this.item.text = summary.text;
+    this.item.backgroundColor = summary.warning ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
+    this.item.tooltip = `SecretSpec profile ${profile}: ${summary.detail}. Click to select a profile.`;
+    this.item.accessibilityInformation = { label: `SecretSpec profile ${profile}, ${summary.detail}` };
     this.language.text = `$(key) ${profile}`;
-    this.language.detail = detail;
-    this.language.severity = known && missing > 0 ? vscode.LanguageStatusSeverity.Warning : vscode.LanguageStatusSeverity.Information;
+    this.language.detail = summary.detail;
+    this.language.severity = summary.warning ? vscode.LanguageStatusSeverity.Warning : vscode.LanguageStatusSeverity.Information;
     this.item.show();
   }
 

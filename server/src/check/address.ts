@@ -8,8 +8,8 @@
 import type { ErrorKind } from '../../../protocol/src';
 import type { EffectiveSecret } from '../manifest/effective';
 import { REF_COORDINATES, type MergedManifest, type RefCoords } from '../manifest/model';
-import { builtinProvider } from '../manifest/providers/registry';
-import { splitSpec } from '../manifest/providers/specs';
+import { builtinProvider } from '../providers/registry';
+import { splitSpec } from '../providers/uri';
 import type { Endpoint } from './route';
 
 export interface Problem {
@@ -18,9 +18,6 @@ export interface Problem {
 }
 
 export type Addressed = { ok: true; key: string } | { ok: false; problem: Problem };
-
-/** Stores whose whole native address is one flat key: `ref.item` is that key. */
-const FLAT_KEY_SCHEMES = new Set(['dotenv', 'env']);
 
 interface NativeAddress {
   coords: RefCoords;
@@ -51,10 +48,10 @@ function expand(template: string, project: string, profile: string, key: string)
 export function addressKey(secret: EffectiveSecret, at: Endpoint, manifest: MergedManifest, where: { project: string; profile: string }): Addressed {
   const native = nativeAddress(secret, at, manifest);
   if (!native) return { ok: true, key: secret.name };
-  const scheme = splitSpec(at.uri).scheme;
-  // `null` accepts and ignores every coordinate: it never holds a value at any address.
-  if (scheme === 'null') return { ok: true, key: secret.name };
-  if (!FLAT_KEY_SCHEMES.has(scheme)) {
+  const record = builtinProvider(splitSpec(at.uri).scheme);
+  // A store that keeps nothing accepts and ignores every coordinate.
+  if (record?.storesNothing) return { ok: true, key: secret.name };
+  if (!record?.itemIsKey) {
     return {
       ok: false,
       problem: {
@@ -66,12 +63,11 @@ export function addressKey(secret: EffectiveSecret, at: Endpoint, manifest: Merg
   const item = native.coords.item;
   const extra = REF_COORDINATES.find((c) => c !== 'item' && native.coords[c] !== undefined);
   if (extra) {
-    const name = builtinProvider(scheme)?.name ?? scheme;
     return {
       ok: false,
       problem: {
         kind: 'unsupported',
-        message: `the ${name} provider does not support the \`${extra}\` coordinate. Drop \`${extra}\` from the ref for \`${item ?? secret.name}\`, or give this provider its own address with \`refs.<alias>\` or an alias \`ref\` template`,
+        message: `the ${record.name} provider does not support the \`${extra}\` coordinate. Drop \`${extra}\` from the ref for \`${item ?? secret.name}\`, or give this provider its own address with \`refs.<alias>\` or an alias \`ref\` template`,
       },
     };
   }

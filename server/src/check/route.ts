@@ -7,10 +7,19 @@
 // with the user config's already merged in by the caller.
 import type { EffectiveSecret } from '../manifest/effective';
 import type { MergedManifest } from '../manifest/model';
-import { BUILTIN_SCHEMES } from '../manifest/providers/registry';
-import { redactSpec, splitSpec } from '../manifest/providers/specs';
+import { isBuiltinScheme } from '../providers/registry';
+import { undefinedAliasMessage } from '../providers/specs';
+import { PLUGIN_SCHEME_PATTERN, redactSpec, splitSpec } from '../providers/uri';
 
-const KNOWN_BARE = new Set(BUILTIN_SCHEMES);
+/** How the secrets of one manifest are routed. */
+export interface Routing {
+  /** The manifest with the user config's aliases merged in, as routing resolves names. */
+  manifest: MergedManifest;
+  /** The route of a secret without a chain: the setting, else the user config's `[defaults] provider`. */
+  defaultProvider?: string;
+  /** SECRETSPEC_PROVIDER: the one store every secret is routed to, whatever its chain. */
+  override?: string;
+}
 
 export interface Endpoint {
   /** The spec as written (alias, name, shorthand or URI). */
@@ -32,25 +41,21 @@ export function hostUri(spec: string): string {
   return spec.includes(':') ? spec : `${spec}://`;
 }
 
-function endpoint(spec: string, alias?: string): Endpoint {
+export function endpoint(spec: string, alias?: string): Endpoint {
   const uri = hostUri(spec);
   return { spec, uri, display: redactSpec(uri), ...(alias ? { alias } : {}) };
+}
+
+/** Whether a spec that is no alias names a store: a provider name, or `scheme:…` with a plugin-valid scheme. */
+export function namesStore(spec: string): boolean {
+  return PLUGIN_SCHEME_PATTERN.test(splitSpec(spec).scheme) && (spec.includes(':') || isBuiltinScheme(spec));
 }
 
 /** Resolves one spec to the leaf endpoints it stands for (a cached alias: its cache, then its sources). */
 function expand(spec: string, manifest: MergedManifest): Endpoint[] | string {
   if (spec.includes('://')) return [endpoint(spec)];
   const alias = manifest.providers.get(spec);
-  if (!alias) {
-    const { scheme } = splitSpec(spec);
-    if (!/^[a-z][a-z0-9_-]*$/.test(scheme) || (!spec.includes(':') && !KNOWN_BARE.has(spec))) {
-      const names = [...manifest.providers.keys()].sort();
-      return names.length
-        ? `Provider alias '${spec}' is not defined. Available aliases: ${names.join(', ')}`
-        : `Provider alias '${spec}' is not defined. Declare it in [providers] in secretspec.toml or in the global config.`;
-    }
-    return [endpoint(spec)];
-  }
+  if (!alias) return namesStore(spec) ? [endpoint(spec)] : undefinedAliasMessage(spec, manifest.providers.keys());
   if (alias.kind === 'cached-fallback' || alias.kind === 'inline-cached') {
     const out: Endpoint[] = [];
     const cache = alias.cache?.provider?.value;
@@ -99,10 +104,15 @@ export function noProviderMessage(secret: EffectiveSecret): string {
   return `No provider backend configured for '${secret.name}': add providers = [...] to it, a [profiles.${secret.profile}.defaults] providers list, set [defaults] provider in the SecretSpec user config, or set secretspec.defaultProvider`;
 }
 
-export function routeFor(secret: EffectiveSecret, manifest: MergedManifest, defaultProvider: string | undefined, override?: string): Route {
+/** The specs a secret is routed through, as written: the override, else its chain, else the default provider. */
+export function routeSpecs(secret: EffectiveSecret, defaultProvider: string | undefined, override?: string): string[] {
   const chain = secret.fields.providers?.value ?? [];
   // The override collapses the route to that one store, with no fallback; a cached alias keeps its own route.
-  const specs = override ? [override] : chain.length ? chain : defaultProvider ? [defaultProvider] : [];
+  return override ? [override] : chain.length ? chain : defaultProvider ? [defaultProvider] : [];
+}
+
+export function routeFor(secret: EffectiveSecret, manifest: MergedManifest, defaultProvider: string | undefined, override?: string): Route {
+  const specs = routeSpecs(secret, defaultProvider, override);
   if (!specs.length) return { ok: false, kind: 'no_provider_configured', provider: '', message: noProviderMessage(secret) };
   const endpoints: Endpoint[] = [];
   for (const spec of specs) {
@@ -113,5 +123,5 @@ export function routeFor(secret: EffectiveSecret, manifest: MergedManifest, defa
     }
     endpoints.push(...e);
   }
-  return { ok: true, endpoints, explicit: override !== undefined || chain.length > 0 };
+  return { ok: true, endpoints, explicit: override !== undefined || (secret.fields.providers?.value.length ?? 0) > 0 };
 }

@@ -1,33 +1,25 @@
 // The capability-aware presence check: one planned pass per provider URI per
-// chain position. Each session is asked only what it advertised (`exists`,
-// else `batch_get`, else `get`: see PluginSession.presence); a value read to
-// learn presence is dropped by the session. Fallback only on a miss: an error
-// stops that secret's chain and is reported, never turned into "missing".
-import type { CheckResult, ErrorKind } from '../../../protocol/src';
+// chain position. Each store is asked the cheapest way it offers (see
+// Store.presence); a value read to learn presence is dropped by the store.
+// Fallback only on a miss: an error stops that secret's chain and is
+// reported, never turned into "missing".
+import type { CheckResult } from '../../../protocol/src';
 import type { EffectiveProfile, EffectiveSecret } from '../manifest/effective';
 import type { MergedManifest } from '../manifest/model';
-import { redactSpec, splitSpec } from '../manifest/providers/specs';
-import { ProviderError } from '../plugins/types';
+import { builtinProvider } from '../providers/registry';
+import { ProviderError, type KeyOutcome, type Stores } from '../providers/store';
+import { redactSpec, splitSpec } from '../providers/uri';
 import { addressKey } from './address';
 import { buildReport, type Presence } from './report';
-import { defaultProviderLabel, overrideLabel, routeFor, type Endpoint, type Route } from './route';
+import { defaultProviderLabel, overrideLabel, routeFor, type Endpoint, type Route, type Routing } from './route';
 
-export type PresenceOutcome = { ok: true; value: boolean } | { ok: false; error: { kind: ErrorKind; message: string } };
-
-/** What the check needs from the plugin host. */
-export interface PresenceProbe {
-  presence(uri: string, address: { project: string; profile: string }, keys: readonly string[]): Promise<Record<string, PresenceOutcome>>;
-}
-
-export interface CheckInput {
-  manifest: MergedManifest;
+export interface CheckInput extends Routing {
   profiles: Map<string, EffectiveProfile>;
   /** Profiles to check; default: all. */
   only?: readonly string[];
-  defaultProvider?: string;
-  /** SECRETSPEC_PROVIDER: the one store every secret is asked of, whatever its chain. */
-  override?: string;
-  probe: PresenceProbe;
+  stores: Stores;
+  /** Absolute path of the manifest the stores are opened for, or null when it is not a file. */
+  configFile: string | null;
   /**
    * An untrusted workspace: the host refuses every question, and that refusal
    * is the answer for every stored secret, even one whose address no plugin
@@ -145,7 +137,7 @@ async function checkProfile(profile: EffectiveProfile, project: string, input: C
     const next = new Map<string, Batch>();
     await Promise.all(
       [...batches.values()].map(async ({ endpoint, keys, positions, chains }) => {
-        const answers = await ask(input.probe, endpoint, project, profile.name, keys);
+        const answers = await ask(input, endpoint, { project, profile: profile.name }, keys);
         const found: Presence = { kind: 'found', provider: sourceLabel(endpoint) };
         for (let i = 0; i < keys.length; i++) {
           const key = keys[i]!;
@@ -184,17 +176,19 @@ async function checkProfile(profile: EffectiveProfile, project: string, input: C
       const secret = profile.secrets.get(name);
       const route = secret && routeOf(secret);
       const primary = route?.ok ? route.endpoints[0] : undefined;
-      return !primary || splitSpec(primary.uri).scheme !== 'null';
+      return !primary || builtinProvider(splitSpec(primary.uri).scheme)?.storesNothing !== true;
     },
   });
 }
 
-async function ask(probe: PresenceProbe, endpoint: Endpoint, project: string, profile: string, keys: string[]): Promise<Record<string, PresenceOutcome>> {
+async function ask(input: CheckInput, endpoint: Endpoint, address: { project: string; profile: string }, keys: string[]): Promise<Record<string, KeyOutcome<boolean>>> {
   try {
+    const store = await input.stores.open(endpoint.uri, { configFile: input.configFile, project: address.project, command: 'check' });
     // Two secrets may share one native key; the store is asked about it once.
-    return await probe.presence(endpoint.uri, { project, profile }, [...new Set(keys)]);
+    return await store.presence(address, [...new Set(keys)]);
   } catch (error) {
     const e = error instanceof ProviderError ? error : new ProviderError('internal', `${endpoint.display}: ${error instanceof Error ? error.message : String(error)}`);
-    return Object.fromEntries(keys.map((k) => [k, { ok: false, error: { kind: e.kind, message: e.message } }]));
+    const failed: KeyOutcome<boolean> = { ok: false, error: e };
+    return Object.fromEntries(keys.map((k) => [k, failed]));
   }
 }

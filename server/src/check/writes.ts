@@ -3,54 +3,19 @@
 // authoritative primary, never a fallback; for a cached route the cache's
 // authoritative source), the human-readable native target shown before a
 // value is typed, the import source, and the per-secret import outcome.
-import * as path from 'node:path';
 import type { ImportOutcome } from '../../../protocol/src';
 import type { EffectiveProfile, EffectiveSecret } from '../manifest/effective';
 import type { MergedManifest } from '../manifest/model';
-import { builtinProvider, isBuiltinScheme } from '../manifest/providers/registry';
-import { redactSpec, splitSpec } from '../manifest/providers/specs';
-import { expandTemplate, templateFromUri } from '../plugins/bundled/address';
-import { dotenvPath } from '../plugins/bundled/dotenv';
-import { fileRoot } from '../plugins/bundled/file';
-import { passStoreDir } from '../plugins/bundled/pass';
-import { parseProviderUri, queryValue } from '../plugins/bundled/uri';
+import { describeTarget } from '../providers/describe';
+import { builtinProvider, isBuiltinScheme } from '../providers/registry';
+import type { PathBase } from '../providers/scheme';
+import { undefinedAliasMessage } from '../providers/specs';
+import { readProviderUri, splitSpec } from '../providers/uri';
 import { addressKey, type Problem } from './address';
-import { hostUri, noProviderMessage, type Endpoint } from './route';
+import { endpoint, namesStore, noProviderMessage, type Endpoint } from './route';
 
 export type { Problem } from './address';
 
-/** Where a manifest's relative provider paths resolve, and the home `~` expands to. */
-export interface PathBase {
-  configFile: string | null;
-  /** The manifest's directory (or the directory a reflect was asked for). */
-  baseDir: string;
-  home?: string;
-}
-
-export interface Coordinates {
-  project: string;
-  profile: string;
-  key: string;
-}
-
-function endpoint(spec: string, alias?: string): Endpoint {
-  const uri = hostUri(spec);
-  return { spec, uri, display: redactSpec(uri), ...(alias ? { alias } : {}) };
-}
-
-function aliasNames(manifest: MergedManifest): string {
-  return [...manifest.providers.keys()].sort().join(', ');
-}
-
-function undefinedAlias(spec: string, manifest: MergedManifest): Problem {
-  const names = aliasNames(manifest);
-  return {
-    kind: 'invalid_request',
-    message: names
-      ? `Provider alias '${spec}' is not defined. Available aliases: ${names}`
-      : `Provider alias '${spec}' is not defined. Declare it in [providers] in secretspec.toml or in the global config.`,
-  };
-}
 
 function isCached(kind: string): boolean {
   return kind === 'inline-cached' || kind === 'cached-fallback';
@@ -67,9 +32,7 @@ function leafEndpoint(spec: string, manifest: MergedManifest): Endpoint | Proble
     if (!alias.uri) return { kind: 'invalid_request', message: `provider alias '${spec}' has no uri` };
     return endpoint(alias.uri.value, spec);
   }
-  const { scheme } = splitSpec(spec);
-  if (!/^[a-z][a-z0-9_-]*$/.test(scheme) || (!spec.includes(':') && !isBuiltinScheme(spec))) return undefinedAlias(spec, manifest);
-  return endpoint(spec);
+  return namesStore(spec) ? endpoint(spec) : { kind: 'invalid_request', message: undefinedAliasMessage(spec, manifest.providers.keys()) };
 }
 
 export function isProblem(x: object): x is Problem {
@@ -122,7 +85,7 @@ export function importSource(from: string, manifest: MergedManifest): Endpoint |
   if (alias) return leafEndpoint(from, manifest);
   if (from.includes(':')) return endpoint(from);
   if (isBuiltinScheme(from)) return endpoint(from);
-  const names = aliasNames(manifest);
+  const names = [...manifest.providers.keys()].sort().join(', ');
   return { kind: 'invalid_request', message: `Provider backend '${from} (not a known provider or alias; available aliases: ${names || 'none'})' not found` };
 }
 
@@ -136,44 +99,12 @@ export function reflectSource(from: string): Endpoint | Problem {
 /**
  * With no manifest, a plugin has nothing to resolve relative paths against;
  * SecretSpec resolves them against the directory `init` runs in, so a relative
- * dotenv path is made absolute here.
+ * path is made absolute here (by the scheme's record).
  */
 export function anchorRelativePath(source: Endpoint, baseDir: string, home?: string): Endpoint {
-  if (splitSpec(source.uri).scheme !== 'dotenv') return source;
-  const parsed = parseProviderUri(source.uri);
-  if (!parsed.ok) return source;
-  const file = dotenvPath(parsed.uri, null, home === undefined ? {} : { HOME: home }, baseDir);
-  return endpoint(`dotenv:${file}`);
-}
-
-/** The human-readable native location of `at` in the store `uri` names (§E). */
-export function describeTarget(uri: string, at: Coordinates, base: PathBase): string {
-  const { scheme } = splitSpec(uri);
-  const env = base.home === undefined ? {} : { HOME: base.home };
-  const parsed = parseProviderUri(uri);
-  const generic = `${redactSpec(uri)}, project ${at.project}, profile ${at.profile}, key ${at.key}`;
-  if (!parsed.ok) return generic;
-  switch (scheme) {
-    case 'dotenv':
-      return `dotenv file ${dotenvPath(parsed.uri, base.configFile, env, base.baseDir)}, key ${at.key}`;
-    case 'env':
-      return `environment variable ${at.key}`;
-    case 'null':
-      return 'nothing: the null provider stores no values';
-    case 'file': {
-      const root = fileRoot(uri, base.configFile, env, base.baseDir);
-      return root.ok ? `file ${path.join(root.root, at.project, at.profile, at.key)}` : generic;
-    }
-    case 'keyring':
-      return `keyring service ${expandTemplate(templateFromUri(parsed.uri.host, parsed.uri.path), at.project, at.profile, at.key)}`;
-    case 'pass': {
-      const entry = `pass entry ${expandTemplate(templateFromUri(parsed.uri.host, parsed.uri.path), at.project, at.profile, at.key)}`;
-      const storeDir = queryValue(parsed.uri, 'store_dir');
-      return storeDir === undefined ? entry : `${entry} in store ${passStoreDir(storeDir, base.configFile, env, base.baseDir)}`;
-    }
-    default:
-      return generic;
-  }
+  const parsed = readProviderUri(source.uri);
+  const absolute = parsed.ok ? builtinProvider(parsed.url.scheme)?.absolute?.(parsed.url, baseDir, home) : undefined;
+  return absolute === undefined ? source : endpoint(absolute);
 }
 
 /** A read-only built-in store, with SecretSpec's reason (A.6). */

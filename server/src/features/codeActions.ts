@@ -8,7 +8,7 @@ import { SECRET_TYPES } from '../manifest/model';
 import { pathKey, type PathSegment, type TomlPath } from '../manifest/path';
 import { suggest } from '../manifest/suggest';
 import { isValidSecretName } from '../rules/secrets';
-import type { Analysis } from './diagnostics';
+import type { Analysis } from '../manifest/analysis';
 import { addField, appendToTable, removeEntry, replaceSpan, setStringContent, toTextEdit, tomlString, type OffsetEdit } from './edits';
 import { keySpans } from './occurrences';
 import { rename } from './rename';

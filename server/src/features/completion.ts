@@ -11,11 +11,11 @@ import {
 import type { SourceMap } from '../manifest/locate';
 import type { AliasModel } from '../manifest/model';
 import type { TomlPath } from '../manifest/path';
-import { builtinProvider, BUILTIN_SCHEMES } from '../manifest/providers/registry';
-import { redactSpec, splitSpec } from '../manifest/providers/specs';
+import { builtinProvider, BUILTIN_SCHEMES } from '../providers/registry';
+import { redactSpec, splitSpec } from '../providers/uri';
 import { cursorContext, type CursorContext } from './cursor';
-import type { Analysis } from './diagnostics';
-import { keyDocMarkdown, keyDocsFor, ROOT_TABLE_DOCS, SCHEME_SHAPES, SECRET_FIELD_DOCS, type KeyDoc } from './docs';
+import type { Analysis } from '../manifest/analysis';
+import { keyDocMarkdown, keyDocsFor, ROOT_TABLE_DOCS, SECRET_FIELD_DOCS, type KeyDoc } from './docs';
 import { specRole, type SpecRole } from './occurrences';
 
 export interface CompletionEnv {
@@ -182,20 +182,9 @@ function keyItems(f: Facts, ctx: Extract<CursorContext, { kind: 'key' }>, range:
     return items;
   }
   if (c[0] === 'providers' && c.length === 1) {
-    items.push({
-      label: 'alias = "uri"',
-      kind: CompletionItemKind.Snippet,
-      textEdit: { range, newText: '${1:name} = "${2:keyring://}"' },
-      insertTextFormat: InsertTextFormat.Snippet,
-      documentation: { kind: MarkupKind.Markdown, value: 'A provider alias: a short name for a provider URI.' },
-    });
-    items.push({
-      label: 'alias = { uri, cache }',
-      kind: CompletionItemKind.Snippet,
-      textEdit: { range, newText: '${1:name} = { uri = "$2", cache = { provider = "${3:keyring://}", max_age = "${4:8h}" } }' },
-      insertTextFormat: InsertTextFormat.Snippet,
-      documentation: { kind: MarkupKind.Markdown, value: 'An alias whose values are cached in a deletable store.' },
-    });
+    for (const [label, newText, doc] of ALIAS_SNIPPETS) {
+      items.push({ label, kind: CompletionItemKind.Snippet, textEdit: { range, newText }, insertTextFormat: InsertTextFormat.Snippet, documentation: { kind: MarkupKind.Markdown, value: doc } });
+    }
     return items;
   }
   if (c[0] === 'providers' && c.length === 3 && c[2] === 'credentials' && typeof c[1] === 'string') {
@@ -302,20 +291,25 @@ function specItems(f: Facts, ctx: Extract<CursorContext, { kind: 'value' }>, rol
   return items;
 }
 
+/** The shapes of a new `[providers]` entry: label, snippet, documentation. */
+const ALIAS_SNIPPETS: ReadonlyArray<readonly [string, string, string]> = [
+  ['alias = "uri"', '${1:name} = "${2:keyring://}"', 'A provider alias: a short name for a provider URI.'],
+  ['alias = { uri, cache }', '${1:name} = { uri = "$2", cache = { provider = "${3:keyring://}", max_age = "${4:8h}" } }', 'An alias whose values are cached in a deletable store.'],
+];
+
 export function capabilityText(p: { reads: boolean; writes: boolean; deletes: boolean; reflect: boolean }): string {
   const caps = [p.reads && 'read', p.writes && 'write', p.deletes && 'delete', p.reflect && 'reflect'].filter(Boolean);
   return caps.length ? caps.join(', ') : 'no operations';
 }
-
 
 /** Built-in schemes with their URI shapes, then plugin schemes found on PATH, wherever a provider spec is typed. */
 export function schemeItems(ctx: Extract<CursorContext, { kind: 'value' }>, range: Range, pluginSchemes: readonly string[]): CompletionItem[] {
   const items: CompletionItem[] = [];
   const wrap = (s: string) => (ctx.inString ? s : `"${s}"`);
   for (const scheme of BUILTIN_SCHEMES) {
-    const shape = SCHEME_SHAPES[scheme];
-    if (!shape) continue;
     const provider = builtinProvider(scheme)!;
+    const shape = provider.shapes[scheme];
+    if (!shape) continue;
     items.push({
       label: scheme,
       kind: CompletionItemKind.Module,

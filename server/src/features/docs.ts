@@ -144,7 +144,7 @@ export const ROOT_TABLE_DOCS: Record<string, string> = {
 
 /** Which key table applies to a (key) path inside the manifest. */
 export function keyDocsFor(container: readonly (string | number)[]): Record<string, KeyDoc> | undefined {
-  const [root, a, b, c, d] = container;
+  const [root, , b, c, d] = container;
   if (root === 'project' && container.length === 1) return PROJECT_KEYS;
   if (root === 'defaults' && container.length === 1) return PROJECT_DEFAULTS_KEYS;
   if (root === 'profiles' && container.length === 3 && b === 'defaults') return DEFAULTS_KEYS;
@@ -164,7 +164,6 @@ export function keyDocsFor(container: readonly (string | number)[]): Record<stri
   if (root === 'providers' && container.length === 4 && b === 'credentials') return CREDENTIAL_SOURCE_KEYS;
   if (root === 'providers' && container.length === 5 && b === 'credentials' && d === 'ref') return REF_KEYS;
   if (root === 'scopes' && container.length === 2) return SCOPE_KEYS;
-  void a;
   return undefined;
 }
 
@@ -174,37 +173,3 @@ export function keyDocMarkdown(key: string, d: KeyDoc): string {
   if (d.since) lines.push('', `Since SecretSpec ${d.since}.`);
   return lines.join('\n');
 }
-
-/** URI shape per built-in scheme (providers-and-check §A.7), as a snippet after `scheme`. */
-export const SCHEME_SHAPES: Record<string, { shape: string; snippet: string }> = {
-  keyring: { shape: 'keyring://[TEMPLATE]', snippet: 'keyring://' },
-  dotenv: { shape: 'dotenv[:PATH] or dotenv://PATH', snippet: 'dotenv:${1:.env}' },
-  env: { shape: 'env://', snippet: 'env://' },
-  file: { shape: 'file:ROOT', snippet: 'file:${1:./.secrets}' },
-  null: { shape: 'null://', snippet: 'null://' },
-  'systemd-credential': { shape: 'systemd-credential://', snippet: 'systemd-credential://' },
-  fly: { shape: 'fly://APP[?stage=true|false][&detach=true|false]', snippet: 'fly://${1:my-app}' },
-  pass: { shape: 'pass://[TEMPLATE][?store_dir=DIR]', snippet: 'pass://' },
-  gopass: { shape: 'gopass://[TEMPLATE]', snippet: 'gopass://' },
-  lastpass: { shape: 'lastpass://[ITEM_TEMPLATE]', snippet: 'lastpass://' },
-  dashlane: { shape: 'dashlane://[ITEM_TYPE]', snippet: 'dashlane://${1|secret,note,password|}' },
-  protonpass: { shape: 'protonpass://[VAULT[/TITLE_TEMPLATE]]', snippet: 'protonpass://${1:secretspec}' },
-  passbolt: { shape: 'passbolt://[?server=URL][&folder=ID][&template=PATTERN]', snippet: 'passbolt://' },
-  onepassword: { shape: 'onepassword://[ACCOUNT@]VAULT', snippet: 'onepassword://${1:Private}' },
-  'onepassword+token': { shape: 'onepassword+token://VAULT', snippet: 'onepassword+token://${1:Private}' },
-  keeper: { shape: 'keeper://FOLDER_UID[?config_file=PATH]', snippet: 'keeper://${1:FOLDER_UID}' },
-  kdbx: { shape: 'kdbx:PATH[?keyfile=PATH][&prefix=TEMPLATE]', snippet: 'kdbx:${1:./secrets.kdbx}' },
-  bw: { shape: 'bw://[ORG@]COLLECTION[?…]', snippet: 'bw://$1' },
-  bws: { shape: 'bws://[SERVER_BASE@]PROJECT_UUID', snippet: 'bws://${1:PROJECT_UUID}' },
-  gcsm: { shape: 'gcsm://PROJECT_ID', snippet: 'gcsm://${1:my-project}' },
-  awssm: { shape: 'awssm://[AWS_PROFILE@][REGION][?prefix=P]', snippet: 'awssm://${1:us-east-1}' },
-  awsps: { shape: 'awsps://[AWS_PROFILE@][REGION][?prefix=|template=|kms_key_id=|tier=]', snippet: 'awsps://${1:us-east-1}' },
-  scaleway: { shape: 'scaleway://[REGION][?project_id=UUID][&path=/folder]', snippet: 'scaleway://${1:fr-par}' },
-  vault: { shape: 'vault://[NAMESPACE@]HOST[:PORT][/MOUNT][?auth=…]', snippet: 'vault://${1:127.0.0.1:8200}/${2:secret}' },
-  openbao: { shape: 'openbao://[NAMESPACE@]HOST[:PORT][/MOUNT][?auth=…]', snippet: 'openbao://${1:127.0.0.1:8200}/${2:secret}' },
-  akv: { shape: 'akv://VAULT[?auth=…][&suffix=DNS_SUFFIX]', snippet: 'akv://${1:my-vault}' },
-  aac: { shape: 'aac://STORE[?auth=…][&label=…][&prefix=…]', snippet: 'aac://${1:my-store}' },
-  infisical: { shape: 'infisical://[HOST[:PORT]]/PROJECT_UUID[?env=SLUG][&path=/PREFIX]', snippet: 'infisical:///${1:PROJECT_UUID}' },
-  age: { shape: 'age://PATH[?identity=FILE][&recipients-file=FILE]', snippet: 'age://${1:secrets.age}' },
-  sops: { shape: 'sops://[PATH][?format=yaml|json|env|ini]', snippet: 'sops://${1:secrets.enc.yaml}' },
-};

@@ -7,7 +7,7 @@ import { isManifestUri } from '../manifest/documents';
 import type { ServerContext } from '../context';
 import { codeActions } from './codeActions';
 import { completions } from './completion';
-import type { Analysis } from './diagnostics';
+import type { Analysis } from '../manifest/analysis';
 import { hover } from './hover';
 import { inlayHints } from './inlayHints';
 import { definition, references, type ManifestFile } from './navigation';
@@ -18,18 +18,13 @@ import { manifestDirsNear, pluginSchemesOnPath } from './workspaceScan';
 
 export function registerEditingFeatures(context: ServerContext): ServerCapabilities {
   const { connection } = context;
-  /** The latest analysis that read a whole manifest, for completion and hover while the text does not parse. */
-  const lastComplete = new Map<string, Analysis>();
-
   async function current(uri: string): Promise<{ analysis: Analysis; complete: Analysis | undefined; offset: (p: Position) => number } | undefined> {
     if (!isManifestUri(uri)) return undefined;
     const analysis = await context.analysisFor(uri);
     if (!analysis) return undefined;
-    if (analysis.load.merged) lastComplete.set(uri, analysis);
     const map = analysis.load.root.map;
-    return { analysis, complete: analysis.load.merged ? analysis : lastComplete.get(uri), offset: (p) => map.offsetAt(p.line, p.character) };
+    return { analysis, complete: analysis.load.merged ? analysis : context.lastCompleteAnalysis(uri), offset: (p) => map.offsetAt(p.line, p.character) };
   }
-  context.documents.onDidClose((e) => lastComplete.delete(e.document.uri));
 
   /** The parents a manifest extends, each as the editor holds it when open (edits must match unsaved text), else as read from disk. */
   async function parentsOf(analysis: Analysis): Promise<ManifestFile[]> {
@@ -61,7 +56,7 @@ export function registerEditingFeatures(context: ServerContext): ServerCapabilit
   });
 
   connection.onHover(async (params) => {
-    const env = { pluginInstalled: (s: string) => pluginSchemes().includes(s), advertised: (s: string) => context.pluginCapabilities(s), engine: context.engine() };
+    const env = { pluginInstalled: (s: string) => pluginSchemes().includes(s), advertised: (s: string) => context.stores.capabilitiesOf(s), engine: context.engine() };
     const user = context.userConfigDocument(params.textDocument.uri);
     if (user) return userConfigHover(user, user.parsed.map.offsetAt(params.position.line, params.position.character), env);
     const got = await current(params.textDocument.uri);

@@ -10,6 +10,8 @@ export interface EngineHost {
   connection: Connection;
   trusted(): boolean;
   workspaceFolders(): readonly string[];
+  /** The `secretspec.cli.path` setting, when set. */
+  cliPath(): Promise<string | undefined>;
 }
 
 export class EngineService {
@@ -29,7 +31,7 @@ export class EngineService {
     let next: Engine;
     if (!this.host.trusted()) next = { ...DEFAULT_ENGINE, reason: 'Restricted Mode: the secretspec CLI is not started' };
     else {
-      const found = locateCli({ settingPath: await this.settingPath(), pathEnv: process.env['PATH'], workspaceFolders: this.host.workspaceFolders(), ...diskLookup });
+      const found = locateCli({ settingPath: await this.host.cliPath(), pathEnv: process.env['PATH'], workspaceFolders: this.host.workspaceFolders(), ...diskLookup });
       if (!found.ok) next = { ...DEFAULT_ENGINE, reason: found.reason };
       else {
         const version = await readCliVersion(found.path);
@@ -44,14 +46,5 @@ export class EngineService {
     };
     void this.host.connection.sendNotification(DidChangeEngineNotification, params);
     return changed;
-  }
-
-  private async settingPath(): Promise<string | undefined> {
-    try {
-      const raw = (await this.host.connection.workspace.getConfiguration({ section: 'secretspec.cli' })) as { path?: unknown } | null;
-      return raw && typeof raw.path === 'string' && raw.path.trim() ? raw.path.trim() : undefined;
-    } catch {
-      return undefined;
-    }
   }
 }

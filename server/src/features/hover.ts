@@ -7,14 +7,15 @@ import type { EffectiveSecret } from '../manifest/effective';
 import type { Span } from '../manifest/locate';
 import type { AliasModel, MergedManifest } from '../manifest/model';
 import { pathKey, type TomlPath } from '../manifest/path';
-import { builtinProvider } from '../manifest/providers/registry';
-import { classifySpec, redactSpec, splitSpec } from '../manifest/providers/specs';
+import { storageAddress } from '../providers/describe';
+import { builtinProvider } from '../providers/registry';
+import { classifySpec } from '../providers/specs';
+import { redactSpec, splitSpec } from '../providers/uri';
 import { ownerOf, schemesUsed } from '../rules/extensions';
 import { capabilityText } from './completion';
-import type { Analysis } from './diagnostics';
-import { keyDocMarkdown, keyDocsFor, ROOT_TABLE_DOCS, SCHEME_SHAPES } from './docs';
+import type { Analysis } from '../manifest/analysis';
+import { keyDocMarkdown, keyDocsFor, ROOT_TABLE_DOCS } from './docs';
 import { keySpans, occurrenceAt, occurrences, SECRET_KINDS, specRole, stringContent } from './occurrences';
-import { storageAddress } from './storage';
 import { withUserAliases } from '../userConfig/defaults';
 import { DEFAULT_ENGINE, formatVersion, type Engine } from '../engine/version';
 
@@ -132,12 +133,12 @@ export function secretHover(model: Analysis, name: string): string {
     for (const spec of chain.length ? chain : []) {
       for (const leaf of leaves(spec, merged)) {
         const ref = s.fields.refs?.value[spec] ?? s.fields.ref?.value;
-        const where = ref?.item !== undefined ? { text: `native item \`${ref.item}\` (from \`ref\`)`, flat: false } : storageAddress(leaf, project, p, name);
+        const where = ref?.item !== undefined ? { text: `native item \`${ref.item}\` (from \`ref\`)`, flat: false } : storageAddress(leaf, { project, profile: p, key: name });
         if (where) addresses.push(`- ${code(p)} via ${code(redactSpec(leaf))}: ${where.text}${where.flat ? ' (flat store: every profile reads the same place)' : ''}`);
       }
     }
     if (!chain.length) {
-      const where = storageAddress('keyring', project, p, name);
+      const where = storageAddress('keyring', { project, profile: p, key: name });
       if (where) addresses.push(`- ${code(p)} via the default provider, e.g. keyring: ${where.text}`);
     }
   }
@@ -181,9 +182,9 @@ export function specHover(merged: MergedManifest | undefined, spec: string, env:
     lines.push('', `Built-in provider \`${provider.name}\`: ${capabilityText(provider)}.`);
     if (provider.refCoordinates.length) lines.push('', `\`ref\` coordinates: item, ${provider.refCoordinates.join(', ')}.`);
     if (provider.credentialNames.length) lines.push('', `Credentials: ${provider.credentialNames.join(', ')}.`);
-    const shape = SCHEME_SHAPES[scheme];
+    const shape = provider.shapes[scheme];
     if (shape) lines.push('', `URI shape: \`${shape.shape}\``);
-    const where = storageAddress(target, '{project}', '{profile}', '{key}');
+    const where = storageAddress(target, { project: '{project}', profile: '{profile}', key: '{key}' });
     if (where) lines.push('', `Stores each secret at ${where.text}${where.flat ? ' (flat: profiles share it)' : ''}.`);
   } else {
     const installed = env.pluginInstalled(scheme);

@@ -3,7 +3,7 @@
 // project's `[defaults]`). Field names only, never values.
 import { InlayHintKind, type InlayHint } from 'vscode-languageserver/node';
 import type { SecretField } from '../manifest/model';
-import type { Analysis } from './diagnostics';
+import type { Analysis } from '../manifest/analysis';
 
 export function inlayHints(analysis: Analysis, from: number, to: number): InlayHint[] {
   const map = analysis.load.root.map;

@@ -10,7 +10,7 @@ import { resolveExtends } from '../manifest/load';
 import type { SourceMap } from '../manifest/locate';
 import type { Origin } from '../manifest/model';
 import type { UserConfig } from '../userConfig/parse';
-import type { Analysis } from './diagnostics';
+import type { Analysis } from '../manifest/analysis';
 import { ALIAS_KINDS, occurrenceAt, occurrences, SECRET_KINDS, stringContent, type Occurrence } from './occurrences';
 
 function locate(analysis: Analysis, uri: string, at: Origin, user: UserConfig | undefined): Location | undefined {

@@ -6,12 +6,15 @@ import { pathToFileURL } from 'node:url';
 import { OutlineRequest, type OutlineParams, type OutlineResult, type OutlineSecret } from '../../../protocol/src';
 import type { EffectiveProfile, EffectiveSecret } from '../manifest/effective';
 import type { SourceMap, Span } from '../manifest/locate';
-import type { AliasModel, MergedManifest, Origin } from '../manifest/model';
-import { redactSpec } from '../manifest/providers/specs';
+import type { MergedManifest, Origin } from '../manifest/model';
+import { routeSpecs, type Routing } from '../check/route';
+import { redactSpec } from '../providers/uri';
 import type { ServerContext } from '../context';
-import { defaultProfile, withUserAliases } from '../userConfig/defaults';
-import { documentUri, isManifest, requestFailure } from './requestParams';
-import { anchorSpan, toRange, type Analysis } from './diagnostics';
+import { defaultProfile } from '../userConfig/defaults';
+import { documentUri, parsedAnalysis } from './requestParams';
+import { anchorSpan } from '../manifest/anchor';
+import type { Analysis } from '../manifest/analysis';
+import { toRange } from './diagnostics';
 
 type Declaration = OutlineSecret['declaration'];
 
@@ -42,13 +45,14 @@ function extentOf(map: SourceMap, at: Origin): Span | undefined {
   return { start: node.header.start, end: node.header.start + lines.join('\n').trimEnd().length };
 }
 
-function outlineSecret(analysis: Analysis, uri: string, secret: EffectiveSecret): OutlineSecret {
+function outlineSecret(analysis: Analysis, uri: string, secret: EffectiveSecret, routing: Partial<Routing>): OutlineSecret {
   const fields = secret.fields;
   const declaration = declarationOf(analysis, uri, secret.at) ?? { uri, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } };
   return {
     name: secret.name,
     ...(fields.description ? { description: fields.description.value } : {}),
     providers: (fields.providers?.value ?? []).map(redactSpec),
+    route: fields.composed !== undefined ? [] : routeSpecs(secret, routing.defaultProvider, routing.override).map(redactSpec),
     composed: fields.composed !== undefined,
     required: fields.required?.value !== false,
     declaration,
@@ -66,25 +70,26 @@ function aliasTargets(manifest: MergedManifest): Record<string, string> {
   return out;
 }
 
-/** What the outline takes from the user's own SecretSpec set-up. */
-export interface OutlineUser {
-  aliases?: ReadonlyMap<string, AliasModel>;
+/** What the outline takes from the user's own set-up: how secrets are routed, and the profile SecretSpec would use. */
+export interface OutlineContext {
+  routing?: Routing;
   defaultProfile?: string;
 }
 
 /** The outline of an analysed manifest, or undefined when it does not parse far enough to have profiles. */
-export function outline(analysis: Analysis, uri: string, user: OutlineUser = {}): OutlineResult | undefined {
+export function outline(analysis: Analysis, uri: string, context: OutlineContext = {}): OutlineResult | undefined {
   const manifest = analysis.load.merged;
   const profiles: ReadonlyMap<string, EffectiveProfile> | undefined = analysis.validation.profiles;
   if (!manifest || !profiles) return undefined;
+  const routing = context.routing ?? { manifest };
   return {
     project: manifest.project.name?.value ?? '',
-    aliases: aliasTargets(withUserAliases(manifest, user.aliases)),
-    ...(user.defaultProfile ? { defaultProfile: user.defaultProfile } : {}),
+    aliases: aliasTargets(routing.manifest),
+    ...(context.defaultProfile ? { defaultProfile: context.defaultProfile } : {}),
     profiles: [...profiles.values()].map((p) => ({
       name: p.name,
       inherits: p.inherits,
-      secrets: [...p.secrets.values()].map((s) => outlineSecret(analysis, uri, s)),
+      secrets: [...p.secrets.values()].map((s) => outlineSecret(analysis, uri, s, routing)),
     })),
   };
 }
@@ -92,11 +97,7 @@ export function outline(analysis: Analysis, uri: string, user: OutlineUser = {})
 export function registerOutline(ctx: ServerContext): void {
   ctx.connection.onRequest(OutlineRequest, async (params: OutlineParams | undefined): Promise<OutlineResult> => {
     const uri = documentUri(params);
-    const analysis = isManifest(uri) ? await ctx.analysisFor(uri) : undefined;
-    if (!analysis) throw requestFailure('invalid_request', `${uri} is not an open secretspec.toml`);
-    const config = ctx.userConfig();
-    const result = outline(analysis, uri, { ...(config ? { aliases: config.aliases } : {}), defaultProfile: defaultProfile(process.env, config) });
-    if (!result) throw requestFailure('invalid_request', 'the manifest does not parse; fix its syntax errors first');
-    return result;
+    const { analysis, manifest } = await parsedAnalysis(ctx.analysisFor, uri);
+    return outline(analysis, uri, { routing: await ctx.routing(uri, manifest), defaultProfile: defaultProfile(process.env, ctx.userConfig()) })!;
   });
 }

@@ -3,7 +3,7 @@
 import { SymbolKind, type DocumentSymbol } from 'vscode-languageserver/node';
 import type { SourceMap, Span } from '../manifest/locate';
 import { pathKey, type TomlPath } from '../manifest/path';
-import { redactSpec } from '../manifest/providers/specs';
+import { redactSpec } from '../providers/uri';
 import { keySpans, stringContent } from './occurrences';
 
 function trimEnd(text: string, end: number): number {

@@ -7,8 +7,9 @@ import type { LoadResult } from '../manifest/load';
 import type { Span } from '../manifest/locate';
 import type { MergedManifest } from '../manifest/model';
 import { pathKey, type TomlPath } from '../manifest/path';
-import { classifySpec, redactSpec } from '../manifest/providers/specs';
-import { checkProviderSpec } from '../manifest/providers/uri';
+import { classifySpec } from '../providers/specs';
+import { redactSpec } from '../providers/uri';
+import { checkProviderSpec } from '../providers/validate';
 import type { Problem } from '../manifest/problem';
 import { checkProviders, type ProviderEnvironment } from '../rules/providers';
 import { Reporter } from '../rules/report';
@@ -64,7 +65,7 @@ export function userConfigDiagnostics(config: UserConfig, env: ProviderEnvironme
   const problems: Problem[] = [...config.problems];
   if (!config.parsed.syntax) {
     const r = new Reporter();
-    checkProviders(aliasesOnly(config), new Map(), { ...(env.pluginInstalled ? { pluginInstalled: env.pluginInstalled } : {}) }, r);
+    checkProviders(aliasesOnly(config), { ...(env.pluginInstalled ? { pluginInstalled: env.pluginInstalled } : {}) }, r);
     const provider = config.provider;
     if (provider) {
       const c = classifySpec(provider.value, new Set(config.aliases.keys()));

@@ -2,7 +2,7 @@
 // on PATH, and directories near a manifest that hold a `secretspec.toml`.
 import { accessSync, constants, existsSync, readdirSync } from 'node:fs';
 import { delimiter, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { isBuiltinScheme } from '../manifest/providers/registry';
+import { isBuiltinScheme } from '../providers/registry';
 
 const PLUGIN_FILE = /^secretspec-provider-([a-z][a-z0-9_-]*?)(?:\.(?:exe|cmd|bat))?$/;
 

@@ -236,9 +236,14 @@ class Scanner {
     return path;
   }
 
-  private keyValue(table: readonly PathSegment[]): void {
+  /**
+   * `dotted.key = value` under `table`: each dotted prefix is recorded as an
+   * implicit table, then the value. False when there is no key or no `=`:
+   * nothing more of this line or inline table can be read.
+   */
+  private keyValue(table: readonly PathSegment[]): boolean {
     const keys = this.keys();
-    if (!keys.length) return;
+    if (!keys.length) return false;
     this.skipSpaces();
     const path = [...table];
     for (let i = 0; i < keys.length - 1; i++) {
@@ -249,11 +254,12 @@ class Scanner {
     path.push(last.name);
     if (this.t.charCodeAt(this.pos) !== C.Eq) {
       this.record(path, { key: last.span }, 'implicit');
-      return;
+      return false;
     }
     this.pos++;
     this.skipSpaces();
     this.value(path, last.span);
+    return true;
   }
 
   private value(path: PathSegment[], key: Span | undefined): void {
@@ -292,23 +298,7 @@ class Scanner {
         continue;
       }
       if (c === C.LBracket || this.pos >= n) return;
-      const keys = this.keys();
-      if (!keys.length) return;
-      this.skipSpaces();
-      const sub = [...path];
-      for (let i = 0; i < keys.length - 1; i++) {
-        sub.push(keys[i]!.name);
-        this.record(sub, { key: keys[i]!.span }, 'implicit');
-      }
-      const last = keys[keys.length - 1]!;
-      sub.push(last.name);
-      if (this.t.charCodeAt(this.pos) !== C.Eq) {
-        this.record(sub, { key: last.span }, 'implicit');
-        return;
-      }
-      this.pos++;
-      this.skipSpaces();
-      this.value(sub, last.span);
+      if (!this.keyValue(path)) return;
       this.skipSpaces();
       const d = this.t.charCodeAt(this.pos);
       if (d !== C.Comma && d !== C.RBrace && d !== C.LF && d !== C.CR && d !== C.Hash) return;

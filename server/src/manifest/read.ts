@@ -209,6 +209,27 @@ class Reader {
     this.error('missing-field', `missing field \`${field}\``, path, part, { field });
   }
 
+  /** Reports every key of a closed table that is not `allowed`; true when there is none. */
+  private onlyFields(v: TomlTable, allowed: readonly string[], p: TomlPath): boolean {
+    let ok = true;
+    for (const key of Object.keys(v)) {
+      if (!allowed.includes(key)) {
+        this.unknownField(key, allowed, [...p, key]);
+        ok = false;
+      }
+    }
+    return ok;
+  }
+
+  /** The table's required string `provider`, or undefined once its absence or type is reported. */
+  private providerField(v: TomlTable, p: TomlPath): string | undefined {
+    const provider = v['provider'];
+    if (!('provider' in v)) this.missing('provider', p, 'value');
+    else if (typeof provider !== 'string') this.invalidType(provider, 'a string', [...p, 'provider']);
+    else return provider;
+    return undefined;
+  }
+
   /** A datetime as the one-key map toml presents it as (see DATETIME_KEY), with its text as toml_datetime writes it. */
   private datetimeMap(v: Date, path: TomlPath): TomlTable {
     const span = this.valueSpan(path);
@@ -402,13 +423,7 @@ class Reader {
 
   private projectDefaultsTable(v: TomlTable): ProjectDefaults | undefined {
     const path = ['defaults'];
-    let ok = true;
-    for (const key of Object.keys(v)) {
-      if (key !== 'providers') {
-        this.unknownField(key, ['providers'], [...path, key]);
-        ok = false;
-      }
-    }
+    const ok = this.onlyFields(v, ['providers'], path);
     if (!('providers' in v)) {
       this.missing('providers', path);
       return undefined;
@@ -667,13 +682,7 @@ class Reader {
   }
 
   private extractTable(v: TomlTable, p: TomlPath): SecretValues['extract'] | undefined {
-    let ok = true;
-    for (const key of Object.keys(v)) {
-      if (key !== 'format' && key !== 'pointer') {
-        this.unknownField(key, ['format', 'pointer'], [...p, key]);
-        ok = false;
-      }
-    }
+    let ok = this.onlyFields(v, ['format', 'pointer'], p);
     const format = v['format'];
     const pointer = v['pointer'];
     if (!('format' in v)) {
@@ -828,7 +837,7 @@ class Reader {
       }
     }
     if (!ok) return model;
-    model.kind = has('fallback') ? 'cached-fallback' : has('cache') ? 'inline-cached' : has('credentials') || has('ref') ? 'leaf' : 'leaf';
+    model.kind = has('fallback') ? 'cached-fallback' : has('cache') ? 'inline-cached' : 'leaf';
     return model;
   }
 
@@ -853,19 +862,10 @@ class Reader {
         ok = false;
         continue;
       }
-      for (const key of Object.keys(cv)) {
-        if (key !== 'provider' && key !== 'ref') {
-          this.unknownField(key, ['provider', 'ref'], [...cp, key]);
-          ok = false;
-        }
-      }
-      if (!('provider' in cv)) {
-        this.missing('provider', cp, 'value');
-        ok = false;
-      } else if (typeof cv['provider'] !== 'string') {
-        this.invalidType(cv['provider'], 'a string', [...cp, 'provider']);
-        ok = false;
-      } else source.provider = this.sourced(cv['provider'], [...cp, 'provider']);
+      if (!this.onlyFields(cv, ['provider', 'ref'], cp)) ok = false;
+      const provider = this.providerField(cv, cp);
+      if (provider === undefined) ok = false;
+      else source.provider = this.sourced(provider, [...cp, 'provider']);
       if ('ref' in cv) {
         const coords = this.refTable(cv['ref'], [...cp, 'ref']);
         if (coords) source.ref = this.sourced(coords, [...cp, 'ref']);
@@ -882,24 +882,15 @@ class Reader {
 
   /** True when the cache reads, else undefined; `model.cache` is set either way, for the rules that follow the shape. */
   private cacheTable(v: TomlTable, p: TomlPath, model: AliasModel): true | undefined {
-    let ok = true;
+    let ok = this.onlyFields(v, ['provider', 'max_age'], p);
     const cache: NonNullable<AliasModel['cache']> = { at: this.at(p) };
-    for (const key of Object.keys(v)) {
-      if (key !== 'provider' && key !== 'max_age') {
-        this.unknownField(key, ['provider', 'max_age'], [...p, key]);
-        ok = false;
-      }
-    }
-    if (!('provider' in v)) {
-      this.missing('provider', p, 'value');
+    const provider = this.providerField(v, p);
+    if (provider === undefined) {
       ok = false;
-    } else if (typeof v['provider'] !== 'string') {
-      this.invalidType(v['provider'], 'a string', [...p, 'provider']);
-      ok = false;
-    } else if (v['provider'].trim() === '') {
+    } else if (provider.trim() === '') {
       this.error('cache-provider-empty', 'cache.provider must be a non-empty provider spec', [...p, 'provider']);
       ok = false;
-    } else cache.provider = this.sourced(v['provider'], [...p, 'provider']);
+    } else cache.provider = this.sourced(provider, [...p, 'provider']);
     if (!('max_age' in v)) {
       this.missing('max_age', p, 'value');
       ok = false;

@@ -2,7 +2,8 @@
 // on line length, and schemas that validate what a plugin answers. Unknown
 // fields are ignored everywhere; unknown error kinds become `internal`.
 import { z } from 'zod';
-import { CAPABILITIES, type Capability, type Declaration, type OpRequest, type PluginErrorKind } from './types';
+import type { Capability, Declaration } from '../providers/store';
+import { CAPABILITIES, type OpRequest, type PluginErrorKind } from './types';
 
 export const PROTOCOL_VERSION = 1;
 export const MAX_LINE_BYTES = 1024 * 1024;

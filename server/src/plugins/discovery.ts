@@ -3,16 +3,14 @@
 // caller injects the file-system checks, so every branch is testable
 // without touching disk.
 import * as path from 'node:path';
+import { PLUGIN_SCHEME_PATTERN, splitSpec } from '../providers/uri';
 import type { PluginSetting } from './settings';
-
-const SCHEME = /^[a-z][a-z0-9_-]*$/;
 
 /** The scheme of `<scheme>://…` or `<scheme>:…`, or undefined when the URI has no valid one. */
 export function providerScheme(uri: string): string | undefined {
-  const colon = uri.indexOf(':');
-  if (colon <= 0) return undefined;
-  const scheme = uri.slice(0, colon);
-  return SCHEME.test(scheme) ? scheme : undefined;
+  if (!uri.includes(':')) return undefined;
+  const { scheme } = splitSpec(uri);
+  return PLUGIN_SCHEME_PATTERN.test(scheme) ? scheme : undefined;
 }
 
 export function executableName(scheme: string): string {

@@ -14,7 +14,8 @@ import { ProviderSession, type PluginSession, type RetryPolicy, type SessionTime
 import { pluginSetting, type PluginSetting, type PluginSettings } from './settings';
 import { StdioTransport } from './stdioTransport';
 import type { Transport } from './transport';
-import { ProviderError, type BundledProvider } from './types';
+import { ProviderError, type StoreContext, type Stores } from '../providers/store';
+import type { BundledProvider } from './types';
 
 export interface HostTimeouts extends SessionTimeouts {
   /** How long a plugin may take to exit after its input closes, before SIGTERM. */
@@ -24,7 +25,7 @@ export interface HostTimeouts extends SessionTimeouts {
 }
 
 export interface PluginHostOptions {
-  /** Workspace trust. When false no plugin is ever started and every session() fails with untrusted_workspace. */
+  /** Workspace trust. When false no plugin is ever started and every open() fails with untrusted_workspace. */
   trusted: boolean;
   /** The `secretspec.plugins` setting: `{ [scheme]: { path?, env?, timeoutMs?, enabled?, allowedSecrets? } }`. */
   settings?: PluginSettings;
@@ -45,12 +46,7 @@ export interface PluginHostOptions {
   platform?: NodeJS.Platform;
 }
 
-export interface SessionOptions {
-  /** Absolute path of the loaded secretspec.toml, or null when there is none. */
-  configFile: string | null;
-  project: string;
-  /** The command (e.g. `check`), or the key of a single-key operation; used to synthesize `context.reason`. */
-  command: string;
+export interface SessionOptions extends StoreContext {
   reason?: string;
   /** Further session context (flat strings), sent in `hello`. */
   context?: Record<string, string>;
@@ -106,7 +102,8 @@ function labelFor(resolution: Resolution): string {
   }
 }
 
-export class PluginHost {
+/** The bundled providers and the draft-protocol plugins, as Stores. */
+export class PluginHost implements Stores {
   private readonly redactor = new Redactor();
   private readonly breaker: CircuitBreaker;
   private readonly sessions = new Map<string, ProviderSession>();
@@ -154,7 +151,7 @@ export class PluginHost {
    * plugin_not_installed, circuit_open, timeout, plugin_crashed,
    * invalid_response, unsupported_version, or a kind the plugin answered.
    */
-  async session(uri: string, options: SessionOptions): Promise<PluginSession> {
+  async open(uri: string, options: SessionOptions): Promise<PluginSession> {
     if (this.disposed) throw new ProviderError('internal', 'the plugin host has been shut down');
     if (!this.options.trusted) {
       throw new ProviderError('untrusted_workspace', `${this.redactor.scrub(uri)} was not asked: provider plugins run only in a trusted workspace; trust this folder to check secrets`);
@@ -266,5 +263,5 @@ export class PluginHost {
   }
 }
 
-export type { PluginSession, KeyOutcome } from './session';
+export type { PluginSession } from './session';
 export type { PluginSettings } from './settings';

@@ -5,7 +5,8 @@
 import { PROTOCOL_VERSION } from './codec';
 import type { Redactor } from './redact';
 import type { Transport, TransportState } from './transport';
-import { ProviderError, type BundledProvider, type BundledSession, type HelloRequest, type OpRequest } from './types';
+import { ProviderError } from '../providers/store';
+import type { BundledProvider, BundledSession, HelloRequest, OpRequest } from './types';
 
 export interface InProcessTransportOptions {
   provider: BundledProvider;

@@ -9,11 +9,10 @@ import { PROTOCOL_VERSION, decodeBatchGetAnswer, decodeHelloAnswer, decodeOpAnsw
 import type { Redactor } from './redact';
 import { secretAllowed, secretFilter, type PluginSetting } from './settings';
 import { delay, type Transport } from './transport';
-import { ProviderError, type Address, type Capability, type Declaration, type HelloRequest, type OpRequest } from './types';
+import { asProviderError, ProviderError, type Address, type Capability, type Declaration, type KeyOutcome, type Store } from '../providers/store';
+import type { HelloRequest, OpRequest } from './types';
 
 export const MAX_BATCH_KEYS = 1024;
-
-export type KeyOutcome<T> = { ok: true; value: T } | { ok: false; error: ProviderError };
 
 // Presence outcomes carry no per-key data, so every key shares one of two frozen answers.
 const PRESENT: KeyOutcome<boolean> = Object.freeze({ ok: true, value: true });
@@ -26,27 +25,10 @@ function ascending(keys: readonly string[]): boolean {
   return true;
 }
 
-/** What callers of the host hold: one provider URI, whichever transport serves it. */
-export interface PluginSession {
+/** What callers of the host hold: a Store for one provider URI, whichever transport serves it. */
+export interface PluginSession extends Store {
   readonly uri: string;
-  /** Names the plugin in messages, e.g. `plugin secretspec-provider-foo (/usr/local/bin/…)`. */
-  readonly label: string;
-  /** Operations the plugin advertised in its last `hello`. */
-  readonly capabilities: readonly Capability[];
-  can(capability: Capability): boolean;
-  /** A value, or null for a miss. */
-  get(address: Address, key: string): Promise<string | null>;
-  /** One outcome per distinct key; split into requests of at most 1,024 keys. Never rejects. */
-  batchGet(address: Address, keys: readonly string[]): Promise<Record<string, KeyOutcome<string | null>>>;
   exists(address: Address, key: string): Promise<boolean>;
-  set(address: Address, key: string, value: string): Promise<void>;
-  delete(address: Address, key: string): Promise<void>;
-  reflect(project: string): Promise<Record<string, Declaration>>;
-  /**
-   * Whether each key has a value, asking by `exists`, else `batch_get`, else
-   * `get`; values read to learn presence are dropped at once. Never rejects.
-   */
-  presence(address: Address, keys: readonly string[]): Promise<Record<string, KeyOutcome<boolean>>>;
   close(): Promise<void>;
 }
 
@@ -163,7 +145,7 @@ export class ProviderSession implements PluginSession {
     return this.run({ op: 'reflect', project });
   }
 
-  async batchGet(address: Address, keys: readonly string[]): Promise<Record<string, KeyOutcome<string | null>>> {
+  async getMany(address: Address, keys: readonly string[]): Promise<Record<string, KeyOutcome<string | null>>> {
     const out: Record<string, KeyOutcome<string | null>> = {};
     // Each value is remembered as its answer is decoded, before the plugin's stderr from that request is logged.
     await this.readChunks(address, this.partitionAllowed(keys, out), out, (value) => {
@@ -447,9 +429,4 @@ export class ProviderSession implements PluginSession {
         return new ProviderError('internal', `${label} failed to ${op}${said}; see the SecretSpec output log for its stderr`);
     }
   }
-}
-
-export function asProviderError(error: unknown): ProviderError {
-  if (error instanceof ProviderError) return error;
-  return new ProviderError('internal', `unexpected failure in the plugin host: ${error instanceof Error ? error.name : 'unknown error'}`);
 }

@@ -10,7 +10,7 @@ import type { ResultPromise } from 'execa';
 import { LineDecoder, MAX_LINE_BYTES, encodeMessage } from './codec';
 import type { Redactor } from './redact';
 import type { Transport, TransportState } from './transport';
-import { ProviderError } from './types';
+import { ProviderError } from '../providers/store';
 
 /** Per-session stderr kept for the log (provider-protocol.md §9). */
 const STDERR_TAIL_CHARS = 64 * 1024;

@@ -1,8 +1,8 @@
 // The plugin protocol's message shapes (provider-protocol.md §4–6) and the
-// one interface every provider implements, whatever its transport.
-import type { ErrorKind } from '../../../protocol/src';
+// interface a bundled provider implements at that level.
+import type { Address, Capability, Declaration } from '../providers/store';
 
-export type Capability = 'get' | 'batch_get' | 'exists' | 'set' | 'delete' | 'reflect';
+/** Every capability a `hello` may advertise, in the order the host reports them. */
 export const CAPABILITIES: readonly Capability[] = ['get', 'batch_get', 'exists', 'set', 'delete', 'reflect'];
 
 export type PluginErrorKind =
@@ -24,10 +24,6 @@ export interface HelloRequest {
   context: Record<string, string>;
 }
 
-export interface Address {
-  project: string;
-  profile: string;
-}
 export type OpRequest =
   | ({ op: 'get'; key: string } & Address)
   | ({ op: 'batch_get'; keys: string[] } & Address)
@@ -46,21 +42,6 @@ export type OpResponse =
   | { ok: true; value?: string | null; values?: Record<string, string | null>; exists?: boolean; secrets?: Record<string, Declaration> }
   | { ok: false; error: ErrorBody };
 
-export interface HelloAnswer {
-  ok: true;
-  protocol_version: number;
-  name: string;
-  capabilities: Capability[];
-}
-
-/** A declaration as `reflect` returns it (shape of a secretspec.toml secret). */
-export interface Declaration {
-  description?: string;
-  required?: boolean;
-  default?: string;
-  [field: string]: unknown;
-}
-
 /**
  * A provider built into the extension. It speaks the protocol at the message
  * level, so the same object serves the in-process transport and the
@@ -75,15 +56,4 @@ export interface BundledSession {
   readonly capabilities: readonly Capability[];
   handle(request: Exclude<OpRequest, { op: 'bye' }>): Promise<OpResponse>;
   close(): Promise<void>;
-}
-
-/** A failure the host reports to its callers, with a kind from lsp-extensions.md. */
-export class ProviderError extends Error {
-  constructor(
-    readonly kind: ErrorKind,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'ProviderError';
-  }
 }

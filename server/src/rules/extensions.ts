@@ -3,7 +3,7 @@
 // hyphens/underscores, equals a scheme the manifest uses the same way.
 import type { EffectiveProfile } from '../manifest/effective';
 import type { DocumentModel, MergedManifest } from '../manifest/model';
-import { splitSpec } from '../manifest/providers/specs';
+import { splitSpec } from '../providers/uri';
 import { isTable } from '../manifest/read';
 import type { Reporter } from './report';
 

@@ -1,6 +1,7 @@
 // Every validation rule over a loaded manifest, in SecretSpec's order, all
 // problems at once. Pure: the caller supplies what needs the outside world.
-import { effectiveProfiles, type EffectiveProfile } from '../manifest/effective';
+import type { Validate, Validation } from '../manifest/analysis';
+import { effectiveProfiles } from '../manifest/effective';
 import type { LoadResult } from '../manifest/load';
 import { checkComposedGraph, checkTemplates } from './composed';
 import { checkExtensionTables } from './extensions';
@@ -20,9 +21,9 @@ export interface RuleEnvironment extends ProviderEnvironment {
   engine?: EngineVersion;
 }
 
-export interface Validation {
-  problems: Problem[];
-  profiles?: Map<string, EffectiveProfile>;
+/** The rules for one environment, as the analysis pipeline takes them. */
+export function rulesFor(env: RuleEnvironment): Validate {
+  return (load) => validate(load, env);
 }
 
 export function validate(load: LoadResult, env: RuleEnvironment): Validation {
@@ -64,7 +65,7 @@ export function validate(load: LoadResult, env: RuleEnvironment): Validation {
     checkComposedGraph(profile, templates, r);
   }
   checkScopes(merged, profiles, r);
-  checkProviders(merged, profiles, env, r);
+  checkProviders(merged, env, r);
   checkRefCoordinates(merged, profiles, r);
   checkExtensionTables(load.rootDoc, merged, profiles, r);
   checkHints(profiles, r);

@@ -2,11 +2,12 @@
 // providers-and-check §A): checked statically, reported as Warnings because
 // they fail only when secrets are resolved, and the user's environment (a
 // provider installed later, SECRETSPEC_PROVIDER) can still decide otherwise.
-import type { EffectiveProfile } from '../manifest/effective';
 import { KeyOrigin, type AliasModel, type MergedManifest, type Origin, type Sourced } from '../manifest/model';
-import { builtinProvider, CACHE_CAPABLE_SCHEMES } from '../manifest/providers/registry';
-import { classifySpec, redactSpec, splitSpec, storageIdentity, type SpecClass } from '../manifest/providers/specs';
-import { checkProviderSpec, type SpecIssue } from '../manifest/providers/uri';
+import { builtinProvider, CACHE_CAPABLE_SCHEMES } from '../providers/registry';
+import type { SpecIssue } from '../providers/scheme';
+import { classifySpec, storageIdentity, undefinedAliasMessage, type SpecClass } from '../providers/specs';
+import { redactSpec, splitSpec } from '../providers/uri';
+import { checkProviderSpec } from '../providers/validate';
 import type { Reporter } from './report';
 
 export interface ProviderEnvironment {
@@ -16,7 +17,7 @@ export interface ProviderEnvironment {
   userAliases?: ReadonlyMap<string, AliasModel>;
 }
 
-export function checkProviders(manifest: MergedManifest, _profiles: Map<string, EffectiveProfile>, env: ProviderEnvironment, r: Reporter): void {
+export function checkProviders(manifest: MergedManifest, env: ProviderEnvironment, r: Reporter): void {
   // Specs resolve as SecretSpec resolves them (project aliases, then the user's); only the project's own aliases are checked here.
   const known: ReadonlyMap<string, AliasModel> = env.userAliases?.size ? new Map([...env.userAliases, ...manifest.providers]) : manifest.providers;
   const aliases = new Set(known.keys());
@@ -72,12 +73,6 @@ function classOf(spec: string, ctx: Ctx): SpecClass {
   let c = ctx.classes.get(spec);
   if (!c) ctx.classes.set(spec, (c = classifySpec(spec, ctx.aliases, ctx.cached)));
   return c;
-}
-
-function undefinedAliasMessage(spec: string, aliases: Set<string>): string {
-  return aliases.size
-    ? `Provider alias '${spec}' is not defined. Available aliases: ${[...aliases].sort().join(', ')}`
-    : `Provider alias '${spec}' is not defined. Declare it in [providers] in secretspec.toml or in the global config.`;
 }
 
 /** A secret's (or a profile default's) `providers` chain. */
@@ -136,6 +131,26 @@ function resolveUri(spec: string, ctx: Ctx): string {
   return alias?.uri && !spec.includes('://') ? alias.uri.value : spec;
 }
 
+/** A fallback or the cache of a cached alias must be a defined leaf provider; false when it is not. */
+function checkRouteEntry(alias: AliasModel, entry: Sourced<string>, ctx: Ctx): boolean {
+  const c = classOf(entry.value, ctx);
+  if (c.kind === 'cached-alias') {
+    ctx.r.warning(
+      'nested-cached-alias',
+      `cached provider alias '${alias.name}' cannot use cached alias '${entry.value}' as a fallback or cache provider; cached aliases may contain only leaf providers`,
+      entry.at,
+      'value',
+    );
+    return false;
+  }
+  if (c.kind === 'undefined-alias') {
+    ctx.r.warning('undefined-alias', undefinedAliasMessage(entry.value, ctx.aliases), entry.at, 'value', { data: { alias: entry.value } });
+    return false;
+  }
+  if (c.kind !== 'alias') checkSpec(entry.value, entry.at, ctx);
+  return true;
+}
+
 function checkAlias(alias: AliasModel, ctx: Ctx): void {
   const { r } = ctx;
   if (alias.name.includes('://')) {
@@ -184,42 +199,12 @@ function checkAlias(alias: AliasModel, ctx: Ctx): void {
   }
 
   const leafEntries: Array<Sourced<string>> = alias.kind === 'cached-fallback' ? (alias.fallback ?? []) : alias.uri ? [alias.uri] : [];
-  if (alias.kind === 'cached-fallback') {
-    for (const entry of leafEntries) {
-      const c = classOf(entry.value, ctx);
-      if (c.kind === 'cached-alias') {
-        r.warning(
-          'nested-cached-alias',
-          `cached provider alias '${alias.name}' cannot use cached alias '${entry.value}' as a fallback or cache provider; cached aliases may contain only leaf providers`,
-          entry.at,
-          'value',
-        );
-      } else if (c.kind === 'undefined-alias') {
-        r.warning('undefined-alias', undefinedAliasMessage(entry.value, ctx.aliases), entry.at, 'value', { data: { alias: entry.value } });
-      } else if (c.kind !== 'alias') {
-        checkSpec(entry.value, entry.at, ctx);
-      }
-    }
-  }
+  if (alias.kind === 'cached-fallback') for (const entry of leafEntries) checkRouteEntry(alias, entry, ctx);
 
   const cacheProvider = alias.cache?.provider;
   if (cacheProvider && (alias.kind === 'cached-fallback' || alias.kind === 'inline-cached')) {
+    if (!checkRouteEntry(alias, cacheProvider, ctx)) return;
     const spec = cacheProvider.value;
-    const c = classOf(spec, ctx);
-    if (c.kind === 'cached-alias') {
-      r.warning(
-        'nested-cached-alias',
-        `cached provider alias '${alias.name}' cannot use cached alias '${spec}' as a fallback or cache provider; cached aliases may contain only leaf providers`,
-        cacheProvider.at,
-        'value',
-      );
-      return;
-    }
-    if (c.kind === 'undefined-alias') {
-      r.warning('undefined-alias', undefinedAliasMessage(spec, ctx.aliases), cacheProvider.at, 'value', { data: { alias: spec } });
-      return;
-    }
-    if (c.kind !== 'alias') checkSpec(spec, cacheProvider.at, ctx);
     const uri = resolveUri(spec, ctx);
     const scheme = resolveScheme(spec, ctx);
     if (scheme && !(CACHE_CAPABLE_SCHEMES as readonly string[]).includes(scheme)) {

@@ -5,14 +5,15 @@
 // store: Information.
 import type { EffectiveProfile } from '../manifest/effective';
 import type { MergedManifest, Origin, RefCoords } from '../manifest/model';
-import { builtinProvider, type BuiltinProvider } from '../manifest/providers/registry';
-import { splitSpec } from '../manifest/providers/specs';
+import { builtinProvider } from '../providers/registry';
+import type { SchemeRecord } from '../providers/scheme';
+import { splitSpec } from '../providers/uri';
 import type { Reporter } from './report';
 
 const EXTRA_COORDINATES = ['field', 'vault', 'section', 'version'] as const;
 
 interface Store {
-  provider: BuiltinProvider;
+  provider: SchemeRecord;
   alias?: string;
 }
 
@@ -28,7 +29,7 @@ function storeOf(spec: string, manifest: MergedManifest): Store | undefined {
   return provider ? { provider } : undefined;
 }
 
-function message(provider: BuiltinProvider, coord: string, item: string | undefined): string {
+function message(provider: SchemeRecord, coord: string, item: string | undefined): string {
   return `the ${provider.name} provider does not support the \`${coord}\` coordinate. Drop \`${coord}\` from the ref for \`${item ?? ''}\`, or give this provider its own address with \`refs.<alias>\` or an alias \`ref\` template (0.19+)`;
 }
 

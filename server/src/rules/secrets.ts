@@ -205,9 +205,9 @@ function checkGroupLists(s: EffectiveSecret, groups: GroupMembership, r: Reporte
     list.value.forEach((g, i) => {
       const sub = list.value.length > 1 || Array.isArray(list.value) ? [i] : [];
       if (g.trim() === '') {
-        r.error('group-name-blank', `${prefix(s)}\`${mode}\` group name cannot be empty or whitespace`, list.at, 'value', { sub: elementPath(s, list.at, sub) });
+        r.error('group-name-blank', `${prefix(s)}\`${mode}\` group name cannot be empty or whitespace`, list.at, 'value', { sub: elementPath(list.at, sub) });
       } else if (seen.has(g)) {
-        r.error('group-name-duplicate', `${prefix(s)}\`${mode}\` contains duplicate group name '${g}'`, list.at, 'value', { sub: elementPath(s, list.at, sub) });
+        r.error('group-name-duplicate', `${prefix(s)}\`${mode}\` contains duplicate group name '${g}'`, list.at, 'value', { sub: elementPath(list.at, sub) });
       }
       seen.add(g);
     });
@@ -242,7 +242,7 @@ function checkComposedConflicts(s: EffectiveSecret, r: Reporter): void {
   }
 }
 
-function elementPath(_s: EffectiveSecret, at: Origin, sub: number[]): number[] {
+function elementPath(at: Origin, sub: number[]): number[] {
   // A single group name written as a bare string has no element to point at.
   return at.path.length ? sub : [];
 }

@@ -192,6 +192,24 @@ async function trustedSuite(api: SecretSpecTestApi, ws: vscode.Uri): Promise<voi
     assert.equal(readFileSync(envFile, 'utf8'), before);
   });
 
+  await t('set: asks before replacing a value the check found, and writes nothing when declined', async () => {
+    const before = readFileSync(envFile, 'utf8');
+    let question = '';
+    const ui = scriptedUi([
+      (kind, options) => {
+        assert.equal(kind, 'confirm', 'asked before the password box');
+        question = (options as { message: string }).message;
+        assert.equal((options as { action: string }).action, 'Replace');
+        return false;
+      },
+    ]);
+    api.setUi(ui);
+    assert.equal(await vscode.commands.executeCommand('secretspec.setValue', secretNode(api, 'default', 'DATABASE_URL')), undefined);
+    ui.done();
+    assert.match(question, /^DATABASE_URL already has a value in profile default \(found in dotenv:/);
+    assert.equal(readFileSync(envFile, 'utf8'), before);
+  });
+
   await t('import: dry-run plan, then import without overwriting; re-run converges', async () => {
     const before = readFileSync(envFile, 'utf8');
     let plan: vscode.QuickPickItem[] = [];
@@ -208,8 +226,12 @@ async function trustedSuite(api: SecretSpecTestApi, ws: vscode.Uri): Promise<voi
     await vscode.commands.executeCommand('secretspec.import');
     ui.done();
     const rows = plan.filter((i) => i.kind !== vscode.QuickPickItemKind.Separator && !/Import/.test(i.label)).map((i) => `${i.label} ${i.description}`);
-    assert.ok(rows.some((r) => /SENTRY_DSN will be imported/.test(r)), rows.join('\n'));
-    assert.ok(rows.some((r) => /STRIPE_KEY present in the target with a different value/.test(r)), rows.join('\n'));
+    assert.ok(rows.some((r) => /SENTRY_DSN .*import/.test(r)), rows.join('\n'));
+    assert.ok(rows.some((r) => /STRIPE_KEY .*differs/.test(r)), rows.join('\n'));
+    // In the target, not in the source: the row says what the server said, never "same value".
+    const logLevel = rows.find((r) => /LOG_LEVEL/.test(r));
+    assert.match(String(logLevel), /not in (the )?source/);
+    assert.doesNotMatch(String(logLevel), /same value/);
     const after = readFileSync(envFile, 'utf8');
     assert.match(after, /^SENTRY_DSN=https:\/\/example\.invalid\/1$/m);
     assert.match(after, new RegExp(`^STRIPE_KEY=${CANARY_ENV}$`, 'm'), 'an existing value is never overwritten');
@@ -277,6 +299,69 @@ async function trustedSuite(api: SecretSpecTestApi, ws: vscode.Uri): Promise<voi
     assert.equal(readFileSync(envFile, 'utf8'), before.replace(`STRIPE_KEY=${CANARY_ENV}\n`, ''), 'every other line kept');
     await until('STRIPE_KEY missing again', () => iconOf(secretsOf(api, 'default').get('STRIPE_KEY')) === 'error');
     assert.equal((await keyringEntry('production', 'STRIPE_KEY')).getPassword(), CANARY_KEYRING, 'another profile\'s store is untouched');
+  });
+
+  await t('check now: says what it found', async () => {
+    const text = await vscode.commands.executeCommand<string>('secretspec.checkNow');
+    // STRIPE_KEY was deleted; FEATURE_FLAG_TOKEN, declared by init without a provider, cannot be checked.
+    assert.match(text, /^Checked 1 manifest in \d+\.\d s\. Profile default: 1 required secret missing, 1 secret could not be checked\.$/);
+  });
+
+  const original = readFileSync(manifest.fsPath, 'utf8');
+  const document = await vscode.workspace.openTextDocument(manifest);
+  /** Replaces the manifest's text in the editor and saves it, as a user would. */
+  const saveManifest = async (text: string) => {
+    const edit = new vscode.WorkspaceEdit();
+    edit.replace(manifest, new vscode.Range(0, 0, document.lineCount, 0), text);
+    assert.ok(await vscode.workspace.applyEdit(edit));
+    assert.ok(await document.save());
+  };
+
+  await t('a save with a syntax error keeps the statuses, marked stale; a good save clears the mark', async () => {
+    const before = secretsOf(api, 'default').get('DATABASE_URL')?.description;
+    await saveManifest(original.replace('[profiles.production]', '[profiles.production'));
+    await until('the failed check noticed', () => api.store.entry(manifest)?.error);
+    assert.ok(api.store.entry(manifest)?.result, 'the previous statuses are kept');
+    const [m] = tree(api);
+    assert.match(String(api.tree.getTreeItem(m!).description), /statuses stale/);
+    const profile = tree(api, m).find((p) => p.kind === 'profile' && p.row.profile === 'default')!;
+    assert.match(String(api.tree.getTreeItem(profile).description), /^stale · /);
+    assert.equal(secretsOf(api, 'default').get('DATABASE_URL')?.description, `${before} · stale`);
+    await saveManifest(original);
+    await until('a fresh check', () => api.store.entry(manifest)?.result && !api.store.entry(manifest)?.error);
+    assert.equal(secretsOf(api, 'default').get('DATABASE_URL')?.description, before);
+  });
+
+  await t('unknown never reads as present: the profile row and the picker', async () => {
+    // Every secret of the profile resolved but one, whose provider (a typo) cannot be asked.
+    await saveManifest(
+      '[project]\nname = "shop"\n\n[profiles.default]\n' +
+        'DATABASE_URL = { description = "PostgreSQL connection string", providers = ["dotenv:.env"] }\n' +
+        'TYPO_TOKEN = { description = "Behind a misspelt provider", providers = ["keyrng://"] }\n',
+    );
+    const result = await until('TYPO_TOKEN unresolved', () => api.store.entry(manifest)?.result?.results.find((r) => r.unresolved.some((u) => u.name === 'TYPO_TOKEN')));
+    assert.deepEqual(result.report.secrets.filter((s) => s.status === 'missing_required'), []);
+    const [m] = tree(api);
+    const profile = tree(api, m).find((p) => p.kind === 'profile' && p.row.profile === 'default')!;
+    const description = String(api.tree.getTreeItem(profile).description);
+    assert.match(description, /1 unknown/);
+    assert.doesNotMatch(description, /present/);
+    assert.deepEqual(api.store.profileHealth().get('default'), { missing: 0, unknown: 1 });
+    let detail = '';
+    api.setUi(
+      scriptedUi([
+        (kind, arg) => {
+          assert.equal(kind, 'pick');
+          detail = String((arg as { items: vscode.QuickPickItem[] }).items.find((i) => i.label === 'default')?.detail);
+          return undefined;
+        },
+      ]),
+    );
+    await vscode.commands.executeCommand('secretspec.selectProfile');
+    assert.match(detail, /1 secret could not be checked/);
+    assert.doesNotMatch(detail, /present/);
+    await saveManifest(original);
+    await until('the shop manifest back', () => api.store.entry(manifest)?.result?.results.length === 2);
   });
 }
 

@@ -3,7 +3,7 @@
 // modules and needs three work-arounds (shared recipes §2a), which a plain
 // `npm ci` should never pay for.
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync, copyFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, copyFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { ensureDebianPackages } from '../../support/systemPackages';
@@ -25,9 +25,69 @@ function installedVersion(): string | undefined {
   return r.status === 0 ? r.stdout.split(/\s+/)[0] : undefined;
 }
 
+const LOCK = join(CACHE, 'code-server.lock');
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The pid in the lock; undefined while it is being taken or released. */
+function lockOwner(): number | undefined {
+  try {
+    const pid = Number(readFileSync(join(LOCK, 'pid'), 'utf8'));
+    return pid > 0 ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function lockAgeMs(): number {
+  try {
+    return Date.now() - statSync(LOCK).mtimeMs;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * Runs `install` holding .cache/code-server.lock: two test files start at
+ * once under `npm test`, and two npm installs into one folder break each
+ * other. A lock left by a process that died is taken over.
+ */
+function withInstallLock<T>(install: () => T): T {
+  mkdirSync(CACHE, { recursive: true });
+  const nap = new Int32Array(new SharedArrayBuffer(4));
+  for (;;) {
+    try {
+      mkdirSync(LOCK);
+      break;
+    } catch {
+      const owner = lockOwner();
+      if (owner !== undefined ? !alive(owner) : lockAgeMs() > 60_000) rmSync(LOCK, { recursive: true, force: true });
+      // This runs at module load, synchronously; a blocking nap is the only wait there is.
+      else Atomics.wait(nap, 0, 0, 500);
+    }
+  }
+  writeFileSync(join(LOCK, 'pid'), String(process.pid));
+  try {
+    return install();
+  } finally {
+    rmSync(LOCK, { recursive: true, force: true });
+  }
+}
+
 /** code-server's binary, installing it first when the cache lacks it; never throws. */
 export function ensureCodeServer(log: (line: string) => void = () => undefined): Availability {
   if (installedVersion() === CODE_SERVER_VERSION) return { ok: true, bin: BIN };
+  return withInstallLock(() => (installedVersion() === CODE_SERVER_VERSION ? { ok: true, bin: BIN } : install(log)));
+}
+
+function install(log: (line: string) => void): Availability {
   if (Number(process.versions.node.split('.')[0]) !== 20) {
     return { ok: false, reason: `code-server ${CODE_SERVER_VERSION} installs only on Node 20 (this is ${process.version})` };
   }

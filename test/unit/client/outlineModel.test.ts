@@ -5,16 +5,18 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { declaredNames, outlineSecret, primaryProvider, profileNames, providerChain, secretAt, type Outline } from '../../../client/src/outlineModel';
-import { analyze } from '../../../server/src/features/diagnostics';
+import { analyze } from '../../support/analyze';
 import { outline } from '../../../server/src/features/outline';
 
 const DIR = join(import.meta.dirname, '..', '..', '..', 'examples', 'shop');
 const SHOP = readFileSync(join(DIR, 'secretspec.toml'), 'utf8');
 const URI = 'file:///ws/secretspec.toml';
 
-async function outlineOf(text: string): Promise<Outline> {
-  const result = outline(await analyze(text, join(DIR, 'secretspec.toml'), {}), URI);
-  assert.ok(result, 'the manifest parses');
+async function outlineOf(text: string, routing: { defaultProvider?: string; override?: string } = {}): Promise<Outline> {
+  const analysis = await analyze(text, join(DIR, 'secretspec.toml'), {});
+  assert.ok(analysis.load.merged, 'the manifest parses');
+  const result = outline(analysis, URI, { routing: { manifest: analysis.load.merged, ...routing } });
+  assert.ok(result);
   return result;
 }
 
@@ -28,7 +30,7 @@ test('descriptions and chains of the example project, inheritance applied by the
   assert.equal(outlineSecret(o, 'production', 'STRIPE_KEY')?.inheritedFrom, undefined);
   assert.deepEqual(providerChain(o, 'default', 'DATABASE_URL'), ['local → dotenv:.env']);
   assert.deepEqual(providerChain(o, 'production', 'STRIPE_KEY'), ['vault → keyring://']);
-  assert.deepEqual(providerChain(o, 'default', 'DATABASE_DSN', 'env://'), [], 'a composed secret asks no provider');
+  assert.deepEqual(providerChain(await outlineOf(SHOP, { defaultProvider: 'env://' }), 'default', 'DATABASE_DSN'), [], 'a composed secret asks no provider');
   assert.equal(outlineSecret(o, 'default', 'SENTRY_DSN')?.required, false);
   assert.equal(outlineSecret(o, 'default', 'DATABASE_DSN')?.composed, true);
   assert.deepEqual(providerChain(o, 'default', 'NOPE'), []);
@@ -36,14 +38,18 @@ test('descriptions and chains of the example project, inheritance applied by the
   assert.deepEqual(declaredNames(o, 'staging'), []);
 });
 
-test('the default provider setting stands in for a missing chain; the primary is the first entry as written', async () => {
-  const o = await outlineOf('[project]\nname = "p"\n\n[profiles.default]\nA = { description = "a" }\nB = { description = "b", providers = ["local", "env"] }\n\n[providers]\nlocal = "dotenv://user:pw@host/.env?mode=x"\n');
-  assert.deepEqual(providerChain(o, 'default', 'A', 'keyring://'), ['keyring://']);
+test('the server routes: the default provider stands in for a missing chain, an override for every chain; the primary is the first entry as written', async () => {
+  const text = '[project]\nname = "p"\n\n[profiles.default]\nA = { description = "a" }\nB = { description = "b", providers = ["local", "env"] }\n\n[providers]\nlocal = "dotenv://user:pw@host/.env?mode=x"\n';
+  const o = await outlineOf(text);
+  const withDefault = await outlineOf(text, { defaultProvider: 'keyring://' });
+  assert.deepEqual(providerChain(withDefault, 'default', 'A'), ['keyring://']);
   assert.deepEqual(providerChain(o, 'default', 'A'), []);
   assert.deepEqual(providerChain(o, 'default', 'B'), ['local → dotenv://host/.env', 'env'], 'credentials and query redacted by the server');
   assert.equal(primaryProvider(o, 'default', 'B'), 'local');
-  assert.equal(primaryProvider(o, 'default', 'A', 'keyring://'), 'keyring://');
+  assert.equal(primaryProvider(withDefault, 'default', 'A'), 'keyring://');
   assert.equal(primaryProvider(o, 'default', 'A'), undefined);
+  const overridden = await outlineOf(text, { defaultProvider: 'keyring://', override: 'env' });
+  assert.deepEqual([providerChain(overridden, 'default', 'A'), providerChain(overridden, 'default', 'B')], [['env'], ['env']]);
 });
 
 test('the secret at a line: inline entries, whole [profiles.p.NAME] tables, own declarations only', async () => {

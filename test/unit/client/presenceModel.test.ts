@@ -3,7 +3,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { CheckResult, ReportSecret } from '../../../protocol/src';
-import { adviceFor, buildProfiles, onlyProblems, profileDescription, secretStatus, viewState, shortProvider } from '../../../client/src/views/presenceModel';
+import {
+  adviceFor, buildProfiles, existingValue, healthOf, healthText, onlyProblems, profileDescription, profileSummary, secretStatus, viewState, shortProvider,
+} from '../../../client/src/views/presenceModel';
 
 const s = (name: string, over: Partial<ReportSecret> = {}): ReportSecret => ({
   name, status: 'resolved', required: true, default_applied: false, generated: false, as_path: false, ...over,
@@ -67,6 +69,37 @@ test('profile description says active, missing and unknown counts', () => {
   assert.equal(profileDescription(def!), 'active · 1 missing · 1 unknown');
   assert.equal(profileDescription(prod!), '1 missing');
   assert.equal(profileDescription({ ...prod!, missingRequired: 0 }), 'all required present');
+});
+
+test('a profile with unknown secrets never reads as all present (row, picker, status bar)', () => {
+  const unknownOnly = { ...buildProfiles(RESULT, 'default')[0]!, missingRequired: 0, unresolved: 2 };
+  assert.equal(profileDescription(unknownOnly), 'active · 2 unknown');
+  assert.doesNotMatch(profileDescription(unknownOnly), /present/);
+  assert.equal(healthText(healthOf(unknownOnly)), '2 secrets could not be checked');
+  assert.equal(healthText({ missing: 1, unknown: 1 }), '1 required secret missing, 1 secret could not be checked');
+  assert.equal(healthText({ missing: 0, unknown: 0 }), 'all required secrets present');
+  const bar = profileSummary('production', { missing: 0, unknown: 3 }, { untrusted: false, stale: false });
+  assert.deepEqual(bar, { text: '$(key) production $(question) 3', detail: '3 secrets could not be checked', warning: true });
+  assert.deepEqual(profileSummary('default', { missing: 0, unknown: 0 }, { untrusted: false, stale: false }), { text: '$(key) default', detail: 'all required secrets present', warning: false });
+  assert.equal(profileSummary('default', { missing: 2, unknown: 0 }, { untrusted: false, stale: false }).text, '$(key) default $(warning) 2');
+  assert.equal(profileSummary('default', undefined, { untrusted: true, stale: false }).detail, 'presence is not checked in Restricted Mode');
+});
+
+test('stale statuses say so in the profile row and the status bar', () => {
+  const [def] = buildProfiles(RESULT, 'default');
+  assert.equal(profileDescription(def!, true), 'stale · active · 1 missing · 1 unknown');
+  const bar = profileSummary('default', { missing: 0, unknown: 0 }, { untrusted: false, stale: true });
+  assert.equal(bar.text, '$(key) default $(history)');
+  assert.match(bar.detail, /at the last check; the latest check failed/);
+  assert.equal(bar.warning, true, 'stale is not a clean bill of health');
+});
+
+test('existing value: present with its provider, unknown with its reason, else none (Set asks before replacing)', () => {
+  assert.deepEqual(existingValue(RESULT, 'default', 'DB'), { state: 'present', provider: 'dotenv:.env' });
+  assert.deepEqual(existingValue(RESULT, 'default', 'TOKEN'), { state: 'unknown', problem: 'no secretspec-provider-vault on PATH' });
+  for (const name of ['API', 'SENTRY', 'LOG', 'SESSION', 'DSN', 'NOPE']) assert.equal(existingValue(RESULT, 'default', name), undefined, name);
+  assert.equal(existingValue(RESULT, 'production', 'DB'), undefined, 'per profile');
+  assert.equal(existingValue(undefined, 'default', 'DB'), undefined, 'nothing known yet');
 });
 
 test('view state: untrusted and no-provider only when nothing was determined', () => {

@@ -3,20 +3,13 @@
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import type { BundledProvider, Declaration } from '../types';
+import type { Declaration } from '../../providers/store';
+import type { BundledProvider } from '../types';
 import { OpFailure, errorBody, systemErrorCode } from './errors';
 import { deleteDotenvValue, isDotenvKey, parseDotenv, setDotenvValue, type DotenvAssignment } from './dotenvFormat';
 import { createSession } from './session';
-import { expandTilde, parseProviderUri, type ProviderUri } from './uri';
-
-/** The file a dotenv URI names, absolute. */
-export function dotenvPath(uri: ProviderUri, configFile: string | null, env: NodeJS.ProcessEnv, cwd: string): string {
-  const { host, path: p } = uri;
-  const raw = p !== '' && p !== '/' ? host + p : host !== '' ? host : '.env';
-  const expanded = expandTilde(raw, env.HOME);
-  const base = configFile ? path.dirname(configFile) : cwd;
-  return path.resolve(base, expanded);
-}
+import { dotenvPath } from '../../providers/schemes/dotenv';
+import { readProviderUri } from '../../providers/uri';
 
 async function readText(file: string): Promise<string | null> {
   try {
@@ -69,9 +62,9 @@ async function writeAtomically(file: string, text: string): Promise<void> {
 export const dotenvProvider: BundledProvider = {
   scheme: 'dotenv',
   async open(hello, env) {
-    const parsed = parseProviderUri(hello.uri);
+    const parsed = readProviderUri(hello.uri);
     if (!parsed.ok) return errorBody('invalid_request', parsed.message);
-    const file = dotenvPath(parsed.uri, hello.config_file, env, process.cwd());
+    const file = dotenvPath(parsed.url, hello.config_file, env, process.cwd());
     const load = async (): Promise<{ text: string; assignments: DotenvAssignment[] }> => {
       const text = (await readText(file)) ?? '';
       return { text, assignments: parseOrFail(file, text) };

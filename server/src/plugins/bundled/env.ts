@@ -3,17 +3,17 @@
 import type { BundledProvider } from '../types';
 import { errorBody } from './errors';
 import { createSession } from './session';
-import { parseProviderUri } from './uri';
+import { readProviderUri } from '../../providers/uri';
 
 export const envProvider: BundledProvider = {
   scheme: 'env',
   async open(hello, env) {
-    const parsed = parseProviderUri(hello.uri);
+    const parsed = readProviderUri(hello.uri);
     if (!parsed.ok) return errorBody('invalid_request', parsed.message);
-    if (parsed.uri.host !== '') {
+    if (parsed.url.host !== '') {
       return errorBody(
         'invalid_request',
-        `env:// takes no authority: to read one specific variable, use ref = { item = "${parsed.uri.host}" } on the secret instead`,
+        `env:// takes no authority: to read one specific variable, use ref = { item = "${parsed.url.host}" } on the secret instead`,
       );
     }
     const vars = { ...env };

@@ -7,28 +7,7 @@ import * as path from 'node:path';
 import type { BundledProvider } from '../types';
 import { OpFailure, errorBody, systemErrorCode } from './errors';
 import { createSession, type Coordinates } from './session';
-import { expandTilde, parseProviderUri } from './uri';
-
-const MISSING_DIRECTORY =
-  "file provider requires an explicit relative or absolute directory path (for example, 'file:./.secrets' or 'file:///run/secrets')";
-
-/** The store root a `file:` URI names, absolute; or the reason it names none. */
-export function fileRoot(spec: string, configFile: string | null, env: NodeJS.ProcessEnv, cwd: string): { ok: true; root: string } | { ok: false; message: string } {
-  const rest = spec.startsWith('file:') ? spec.slice('file:'.length) : undefined;
-  if (spec === 'file' || rest === '' || rest === '//') return { ok: false, message: MISSING_DIRECTORY };
-  const parsed = parseProviderUri(spec);
-  if (!parsed.ok) return parsed;
-  const { host, path: p, username, hasQuery } = parsed.uri;
-  if (username !== '' || hasQuery) {
-    return { ok: false, message: 'file provider URIs take only a directory path; user information and query options are not supported' };
-  }
-  let dir: string;
-  if (p !== '') dir = host === '.' ? p.replace(/^\/+/, '') : host + p;
-  else if (host !== '') dir = host;
-  else return { ok: false, message: MISSING_DIRECTORY };
-  const expanded = expandTilde(dir === '' ? '.' : dir, env.HOME);
-  return { ok: true, root: path.resolve(configFile ? path.dirname(configFile) : cwd, expanded) };
-}
+import { fileRoot } from '../../providers/schemes/file';
 
 /** True when `value` cannot be one path component of the store. */
 export function unsafeComponent(value: string): boolean {

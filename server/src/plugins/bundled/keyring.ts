@@ -4,10 +4,10 @@
 // entry written by the `secretspec` CLI is found here and vice versa (§E).
 import * as os from 'node:os';
 import type { BundledProvider } from '../types';
-import { expandTemplate, templateFromUri } from './address';
 import { OpFailure, errorBody } from './errors';
 import { createSession, type Coordinates } from './session';
-import { parseProviderUri } from './uri';
+import { expandTemplate, templateFromUri } from '../../providers/scheme';
+import { readProviderUri } from '../../providers/uri';
 
 type KeyringModule = typeof import('@napi-rs/keyring');
 
@@ -49,9 +49,9 @@ export function keyringFailure(err: unknown, action: string): OpFailure {
 export const keyringProvider: BundledProvider = {
   scheme: 'keyring',
   async open(hello, env) {
-    const parsed = parseProviderUri(hello.uri);
+    const parsed = readProviderUri(hello.uri);
     if (!parsed.ok) return errorBody('invalid_request', parsed.message);
-    const template = templateFromUri(parsed.uri.host, parsed.uri.path);
+    const template = templateFromUri(parsed.url);
     const account = keyringAccount(env);
     if (account === '') return errorBody('internal', 'cannot determine the OS user name the keyring entries are filed under');
     let keyring: KeyringModule;
@@ -61,7 +61,7 @@ export const keyringProvider: BundledProvider = {
       const reason = err instanceof Error ? err.message.split('\n')[0] : String(err);
       return errorBody('unavailable', `the OS keyring library (@napi-rs/keyring) could not be loaded (${reason}); reinstall the extension for this platform`);
     }
-    const entry = (at: Coordinates, key: string) => new keyring.AsyncEntry(expandTemplate(template, at.project, at.profile, key), account, ENTRY_OPTIONS);
+    const entry = (at: Coordinates, key: string) => new keyring.AsyncEntry(expandTemplate(template, { ...at, key }), account, ENTRY_OPTIONS);
     const guarded = async <T>(action: string, fn: () => Promise<T>): Promise<T> => {
       try {
         return await fn();

@@ -5,10 +5,11 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { BundledProvider } from '../types';
-import { expandTemplate, templateFromUri } from './address';
 import { OpFailure, errorBody, systemErrorCode } from './errors';
 import { createSession, type Coordinates } from './session';
-import { expandTilde, parseProviderUri, queryValue } from './uri';
+import { expandTemplate, templateFromUri } from '../../providers/scheme';
+import { passStoreDir } from '../../providers/schemes/pass';
+import { queryValue, readProviderUri } from '../../providers/uri';
 
 // execa is ESM-only; a dynamic import works both bundled and when the sources run under a CommonJS loader.
 let execaModule: Promise<typeof import('execa')> | undefined;
@@ -22,13 +23,6 @@ export function passEntryProblem(entry: string): string | undefined {
   if (entry === '' || entry.startsWith('/') || entry.includes('\0')) return 'it is empty, absolute or contains NUL';
   if (entry.split('/').some((s) => s === '' || s === '.' || s === '..')) return "it has an empty, '.' or '..' path segment";
   return undefined;
-}
-
-/** The password store directory pass will use, absolute. */
-export function passStoreDir(storeDir: string | undefined, configFile: string | null, env: NodeJS.ProcessEnv, cwd: string): string {
-  const home = env.HOME ?? '';
-  const chosen = storeDir ?? env.PASSWORD_STORE_DIR ?? path.join(home, '.password-store');
-  return path.resolve(configFile ? path.dirname(configFile) : cwd, expandTilde(chosen, home));
 }
 
 function firstLine(text: string): string {
@@ -58,14 +52,14 @@ function passFailure(stderr: string, action: string, storeDir: string): OpFailur
 export const passProvider: BundledProvider = {
   scheme: 'pass',
   async open(hello, env) {
-    const parsed = parseProviderUri(hello.uri);
+    const parsed = readProviderUri(hello.uri);
     if (!parsed.ok) return errorBody('invalid_request', parsed.message);
-    const template = templateFromUri(parsed.uri.host, parsed.uri.path);
-    const storeDir = passStoreDir(queryValue(parsed.uri, 'store_dir'), hello.config_file, env, process.cwd());
+    const template = templateFromUri(parsed.url);
+    const storeDir = passStoreDir(queryValue(parsed.url, 'store_dir'), hello.config_file, env, process.cwd());
     const childEnv: NodeJS.ProcessEnv = { ...env, PASSWORD_STORE_DIR: storeDir };
 
     const entryName = (at: Coordinates, key: string): string => {
-      const entry = expandTemplate(template, at.project, at.profile, key);
+      const entry = expandTemplate(template, { ...at, key });
       const problem = passEntryProblem(entry);
       if (problem) throw new OpFailure('invalid_request', `'${entry.slice(0, 120)}' is not a usable pass entry: ${problem}`);
       return entry;

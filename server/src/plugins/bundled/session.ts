@@ -1,7 +1,8 @@
 // Turns a provider's backend functions into a protocol session: refuses
 // operations the provider did not advertise, checks request fields, and maps
 // every failure to a protocol error without letting a value into a message.
-import type { BundledSession, Capability, Declaration, OpRequest, OpResponse } from '../types';
+import type { Capability, Declaration } from '../../providers/store';
+import type { BundledSession, OpRequest, OpResponse } from '../types';
 import { OpFailure, errorBody, systemErrorCode } from './errors';
 
 export interface Coordinates {

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { expandTemplate, templateFromUri } from '../../server/src/plugins/bundled/address';
-import { parseProviderUri, redactUri } from '../../server/src/plugins/bundled/uri';
+import { expandTemplate, templateFromUri } from '../../server/src/providers/scheme';
+import { queryValue, readProviderUri, redactSpec } from '../../server/src/providers/uri';
 
 function parts(spec: string) {
-  const r = parseProviderUri(spec);
+  const r = readProviderUri(spec);
   if (!r.ok) return { error: r.message };
-  const { scheme, host, path, username, hasQuery } = r.uri;
+  const { scheme, host, path, username, hasQuery } = r.url;
   return { scheme, host, path, username, hasQuery };
 }
 
@@ -20,29 +20,29 @@ test('A.3 rewriting: bare names, shorthand paths, absolute paths', () => {
 });
 
 test('placeholders and spaces decode; a host colon is a port error', () => {
-  const k = parseProviderUri('keyring://secretspec/shared/{profile}/{key}');
+  const k = readProviderUri('keyring://secretspec/shared/{profile}/{key}');
   assert.ok(k.ok);
-  assert.equal(k.uri.host + k.uri.path, 'secretspec/shared/{profile}/{key}');
+  assert.equal(k.url.host + k.url.path, 'secretspec/shared/{profile}/{key}');
   assert.equal(parts('file:./local secrets').path, '/local secrets');
   assert.match(String(parts('dotenv:.env:prod').error), /Invalid provider specification 'dotenv:.env:prod'/);
   assert.equal(parts('dotenv:./.env:prod').path, '/.env:prod');
 });
 
 test('queries, passwords and redaction', () => {
-  const r = parseProviderUri('pass://?store_dir=/tmp/a%20b');
+  const r = readProviderUri('pass://?store_dir=/tmp/a%20b');
   assert.ok(r.ok);
-  assert.equal(r.uri.query.get('store_dir'), '/tmp/a b');
+  assert.equal(queryValue(r.url, 'store_dir'), '/tmp/a b');
   assert.equal(parts('file:./s?').hasQuery, true);
   const pw = parts('keyring://user:hunter2@host');
   assert.match(String(pw.error), /carries a password/);
   assert.doesNotMatch(String(pw.error), /hunter2/);
-  assert.equal(redactUri('vault://u:p@h/m?token=x'), 'vault://h/m');
+  assert.equal(redactSpec('vault://u:p@h/m?token=x'), 'vault://h/m');
   assert.match(String(parts('Keyring://x').error), /not a provider URI/);
 });
 
 test('templates expand like SecretSpec and default when the URI has no host', () => {
-  assert.equal(templateFromUri('', ''), 'secretspec/{project}/{profile}/{key}');
-  assert.equal(templateFromUri('', '/ignored/{key}'), 'secretspec/{project}/{profile}/{key}');
-  assert.equal(expandTemplate(templateFromUri('', ''), 'myapp', 'prod', 'API_KEY'), 'secretspec/myapp/prod/API_KEY');
-  assert.equal(expandTemplate('vault/{profile}/{key}-{key}', 'p', 'dev', 'K'), 'vault/dev/K-K');
+  assert.equal(templateFromUri({ host: '', path: '' }), 'secretspec/{project}/{profile}/{key}');
+  assert.equal(templateFromUri({ host: '', path: '/ignored/{key}' }), 'secretspec/{project}/{profile}/{key}');
+  assert.equal(expandTemplate(templateFromUri({ host: '', path: '' }), { project: 'myapp', profile: 'prod', key: 'API_KEY' }), 'secretspec/myapp/prod/API_KEY');
+  assert.equal(expandTemplate('vault/{profile}/{key}-{key}', { project: 'p', profile: 'dev', key: 'K' }), 'vault/dev/K-K');
 });

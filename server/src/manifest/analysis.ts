@@ -1,0 +1,48 @@
+// The analysis pipeline, pure but for the reader it is given: manifest text
+// → parse with positions → load with `extends` parents → the rules the
+// caller passes (effective profiles and problems). The rules live above this
+// folder, so they come in as a function and nothing here imports them.
+import { promises as fs } from 'node:fs';
+import type { EffectiveProfile } from './effective';
+import { loadManifest, type LoadResult, type ManifestIO } from './load';
+import { parseFile } from './parse';
+import type { MergedManifest } from './model';
+import type { Problem } from './problem';
+
+export interface Validation {
+  problems: Problem[];
+  /** Absent while the manifest does not read far enough to have profiles. */
+  profiles?: Map<string, EffectiveProfile>;
+}
+
+export interface Analysis {
+  load: LoadResult;
+  validation: Validation;
+}
+
+/** An analysis of a manifest that reads far enough to have profiles. */
+export interface ParsedAnalysis {
+  analysis: Analysis;
+  manifest: MergedManifest;
+  profiles: Map<string, EffectiveProfile>;
+}
+
+/** What validates a loaded manifest: the rules, for one environment. */
+export type Validate = (load: LoadResult) => Validation;
+
+/** Reads `extends` parents from disk; a file that cannot be read counts as missing. */
+export const diskReader: ManifestIO = {
+  async readFile(path) {
+    try {
+      return await fs.readFile(path, 'utf8');
+    } catch {
+      return undefined;
+    }
+  },
+  realpath: (path) => fs.realpath(path),
+};
+
+export async function analyze(text: string, path: string | null, reader: ManifestIO, validate: Validate): Promise<Analysis> {
+  const load = await loadManifest(parseFile(text, path), reader);
+  return { load, validation: validate(load) };
+}

@@ -1,0 +1,34 @@
+// The stdio contract suites: each table case's files on disk, the opened
+// one diagnosed by the real server, the verdict shared with the in-process suite.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { LspClient } from '../support/lspClient';
+import { assertCase, type TableCase } from './ruleTable';
+
+export function stdioSuite(title: string, cases: readonly TableCase[]): void {
+  describe(title, () => {
+    let client: LspClient;
+    let root: string;
+    before(async () => {
+      client = await LspClient.start();
+      root = mkdtempSync(join(tmpdir(), 'secretspec-rules-'));
+    });
+    after(async () => {
+      await client.stop();
+      rmSync(root, { recursive: true, force: true });
+    });
+
+    for (const c of cases) {
+      test(c.name, async () => {
+        const dir = join(root, c.id);
+        for (const [name, text] of Object.entries(c.files)) {
+          mkdirSync(dirname(join(dir, name)), { recursive: true });
+          writeFileSync(join(dir, name), text);
+        }
+        assertCase(c, await client.diagnose(join(dir, c.open), c.files[c.open]!));
+      });
+    }
+  });
+}
