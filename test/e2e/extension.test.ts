@@ -7,7 +7,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, 
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { openBrowser, openWorkbench } from './support/browser';
-import { CACHE, ROOT, startCodeServer, type CodeServerRun } from './support/codeServer';
+import { CACHE, holdEditor, ROOT, startCodeServer, type CodeServerRun } from './support/codeServer';
 import { e2ePrerequisites } from './support/prerequisites';
 import { buildExtensionAndSuite } from './support/suiteBundle';
 
@@ -95,12 +95,15 @@ async function grantTrust(page: import('playwright-core').Page): Promise<void> {
 describe('extension in code-server', { skip: skipReason ? `skipped: ${skipReason}` : false }, () => {
   let scratch: string;
   let suite: string;
+  let release: (() => void) | undefined;
   before(async () => {
+    release = await holdEditor();
     mkdirSync(join(CACHE, 'e2e'), { recursive: true });
     scratch = mkdtempSync(join(CACHE, 'e2e', 'run-'));
     suite = await buildExtensionAndSuite();
   });
   after(() => {
+    release?.();
     if (!process.env.SECRETSPEC_E2E_KEEP) rmSync(scratch, { recursive: true, force: true });
   });
 

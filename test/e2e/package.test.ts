@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { openBrowser, openWorkbench } from './support/browser';
-import { CACHE, ROOT, startCodeServer } from './support/codeServer';
+import { CACHE, holdEditor, ROOT, startCodeServer } from './support/codeServer';
 import { keyringSession } from './support/keyringSession';
 import { e2ePrerequisites } from './support/prerequisites';
 
@@ -39,12 +39,15 @@ async function runCommand(page: Page, title: string): Promise<void> {
 describe('the packaged extension', { skip: skipReason ? `skipped: ${skipReason}` : false }, () => {
   let scratch: string;
   let vsix: string;
-  before(() => {
+  let release: (() => void) | undefined;
+  before(async () => {
+    release = await holdEditor();
     mkdirSync(join(CACHE, 'e2e'), { recursive: true });
     scratch = mkdtempSync(join(CACHE, 'e2e', 'package-'));
     vsix = join(scratch, 'secretspec-vscode.vsix');
   });
   after(() => {
+    release?.();
     if (!process.env.SECRETSPEC_E2E_KEEP) rmSync(scratch, { recursive: true, force: true });
   });
 

@@ -36,49 +36,64 @@ function alive(pid: number): boolean {
   }
 }
 
-/** The pid in the lock; undefined while it is being taken or released. */
-function lockOwner(): number | undefined {
+/** The pid in `lock`; undefined while it is being taken or released. */
+function lockOwner(lock: string): number | undefined {
   try {
-    const pid = Number(readFileSync(join(LOCK, 'pid'), 'utf8'));
+    const pid = Number(readFileSync(join(lock, 'pid'), 'utf8'));
     return pid > 0 ? pid : undefined;
   } catch {
     return undefined;
   }
 }
 
-function lockAgeMs(): number {
+function lockAgeMs(lock: string): number {
   try {
-    return Date.now() - statSync(LOCK).mtimeMs;
+    return Date.now() - statSync(lock).mtimeMs;
   } catch {
     return 0;
   }
 }
 
+/** One try at a directory lock; a lock left by a process that died is cleared for the next try. */
+function tryLock(lock: string): boolean {
+  mkdirSync(CACHE, { recursive: true });
+  try {
+    mkdirSync(lock);
+  } catch {
+    const owner = lockOwner(lock);
+    if (owner !== undefined ? !alive(owner) : lockAgeMs(lock) > 60_000) rmSync(lock, { recursive: true, force: true });
+    return false;
+  }
+  writeFileSync(join(lock, 'pid'), String(process.pid));
+  return true;
+}
+
 /**
  * Runs `install` holding .cache/code-server.lock: two test files start at
  * once under `npm test`, and two npm installs into one folder break each
- * other. A lock left by a process that died is taken over.
+ * other.
  */
 function withInstallLock<T>(install: () => T): T {
-  mkdirSync(CACHE, { recursive: true });
   const nap = new Int32Array(new SharedArrayBuffer(4));
-  for (;;) {
-    try {
-      mkdirSync(LOCK);
-      break;
-    } catch {
-      const owner = lockOwner();
-      if (owner !== undefined ? !alive(owner) : lockAgeMs() > 60_000) rmSync(LOCK, { recursive: true, force: true });
-      // This runs at module load, synchronously; a blocking nap is the only wait there is.
-      else Atomics.wait(nap, 0, 0, 500);
-    }
-  }
-  writeFileSync(join(LOCK, 'pid'), String(process.pid));
+  // This runs at module load, synchronously; a blocking nap is the only wait there is.
+  while (!tryLock(LOCK)) Atomics.wait(nap, 0, 0, 500);
   try {
     return install();
   } finally {
     rmSync(LOCK, { recursive: true, force: true });
   }
+}
+
+const EDITOR_LOCK = join(CACHE, 'editor.lock');
+
+/**
+ * Holds the editor for one suite: each suite drives a code-server, a Chromium
+ * and a keyring session, and two at once on 2 cores make their waits time
+ * out. Returns the release.
+ */
+export async function holdEditor(): Promise<() => void> {
+  while (!tryLock(EDITOR_LOCK)) await new Promise((resolve) => setTimeout(resolve, 500));
+  return () => rmSync(EDITOR_LOCK, { recursive: true, force: true });
 }
 
 /** code-server's binary, installing it first when the cache lacks it; never throws. */
