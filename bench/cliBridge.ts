@@ -3,15 +3,20 @@
 // of them present), run by CliBridge with the cache bypassed, against two
 // floors measured the same way: the bare CLI run without the bridge, and
 // `secretspec --version` (process start alone). Rounds interleave the three,
-// medians reported. Needs the oracle CLI (scripts/secretspec-oracle.mjs) and
+// medians reported. Then the same check as a user gets it: `secretspec/check`
+// with `force` (Check Now) over stdio to the built server, which finds the
+// CLI on PATH and merges its answer into the native check. Needs the oracle CLI (scripts/secretspec-oracle.mjs) and
 // Debian's `age`; prints why when either is missing.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { pathToFileURL } from 'node:url';
+import type { CheckResult } from '../protocol/src';
 import { CliBridge } from '../server/src/cliBridge/bridge';
 import { readCliVersion } from '../server/src/engine/cli';
+import { LspClient } from '../test/support/lspClient';
 import { oracle, oracleEnv } from '../test/support/oracle';
 import { ensureDebianPackages } from '../test/support/systemPackages';
 
@@ -83,8 +88,41 @@ async function main(): Promise<void> {
     console.log(`${'bare secretspec check --json (spawnSync)'.padEnd(48)} ${ms(median(samples.bare)).padStart(10)}`);
     console.log(`${'secretspec --version (process start floor)'.padEnd(48)} ${ms(median(samples.version)).padStart(10)}`);
     console.log(`${'bridge.check, cached answer'.padEnd(48)} ${ms(cachedMs).padStart(10)}${cached.cached ? '' : '  (not cached!)'}`);
+    console.log(`${'secretspec/check, Check Now, over LSP'.padEnd(48)} ${ms(await overLsp(dir, bin, env, manifest, manifestText)).padStart(10)}`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Median of `secretspec/check` with `force` through the built server, the CLI on a PATH entry outside the workspace. */
+async function overLsp(dir: string, bin: string, env: NodeJS.ProcessEnv, manifest: string, text: string): Promise<number> {
+  const path = mkdtempSync(join(tmpdir(), 'secretspec-bench-clibridge-path-'));
+  try {
+    symlinkSync(bin, join(path, 'secretspec'));
+    const client = await LspClient.start({ env: { ...env, PATH: `${path}:${env['PATH'] ?? ''}` }, rootUri: pathToFileURL(dir).href, initializationOptions: { trusted: true } });
+    try {
+      const uri = client.open(manifest, text);
+      const samples: number[] = [];
+      const deadline = Date.now() + 20_000;
+      for (let round = -1; round < ROUNDS; round++) {
+        const t0 = performance.now();
+        const result = await client.request<CheckResult>('secretspec/check', { textDocument: { uri }, force: true });
+        const t1 = performance.now();
+        // The server finds the CLI after `initialized`: warm-up rounds last until it answers through it.
+        if (!result.results[0]?.cli || result.results[0].cli.cached) {
+          if (Date.now() > deadline) throw new Error('the server never answered through the CLI');
+          round--;
+          await new Promise((r) => setTimeout(r, 50));
+          continue;
+        }
+        if (round >= 0) samples.push(t1 - t0);
+      }
+      return median(samples);
+    } finally {
+      await client.stop();
+    }
+  } finally {
+    rmSync(path, { recursive: true, force: true });
   }
 }
 

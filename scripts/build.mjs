@@ -2,6 +2,8 @@
 // (stand-alone Node program) with esbuild. `--outdir=<dir>` (default dist):
 // packaging builds into its staging folder, so tests running from dist/
 // meanwhile never see a half-written bundle.
+import { copyFileSync, mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { build } from 'esbuild';
 
 const production = process.argv.includes('--production');
@@ -33,3 +35,8 @@ await Promise.all([
     external: ['@napi-rs/keyring'],
   }),
 ]);
+
+// The formatter's WebAssembly module is read at run time from beside the bundle (`@dprint/toml`'s getPath()
+// resolves against the bundle's own directory), so it ships next to server.js.
+mkdirSync(outdir, { recursive: true });
+copyFileSync(createRequire(import.meta.url).resolve('@dprint/toml/plugin.wasm'), `${outdir}/plugin.wasm`);

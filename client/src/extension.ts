@@ -1,9 +1,10 @@
 // Extension entry point. Activation only wires things up; the server starts
 // and the first check runs in the background so opening a folder never waits.
 import * as vscode from 'vscode';
-import { WriteTargetRequest, type WriteTargetParams, type WriteTargetResult } from '../../protocol/src/index';
+import { CredentialRequest, WriteTargetRequest, type CredentialParams, type WriteTargetParams, type WriteTargetResult } from '../../protocol/src/index';
 import { errorMessage, ServerController } from './client';
 import { checkNow } from './commands/check';
+import { answerCredential, storeCredential } from './commands/credential';
 import type { CommandContext } from './commands/context';
 import { deleteSecret } from './commands/delete';
 import { importSecrets } from './commands/import';
@@ -46,6 +47,7 @@ export function activate(context: vscode.ExtensionContext): SecretSpecTestApi | 
   const tree = new PresenceTreeProvider(presence, (uri, profile, name) =>
     server.request<WriteTargetResult>(WriteTargetRequest, { textDocument: { uri: uri.toString() }, profile, name, withDeletable: true } satisfies WriteTargetParams),
   );
+  const internalSecrets = new InternalSecrets(context.secrets);
   const view = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: tree, showCollapseAll: true });
   const guarded = (name: string, fn: (arg?: unknown) => Thenable<unknown>) =>
     vscode.commands.registerCommand(name, async (arg?: unknown) => {
@@ -75,6 +77,9 @@ export function activate(context: vscode.ExtensionContext): SecretSpecTestApi | 
     guarded('secretspec.deleteValue', (arg) => deleteSecret(ctx, arg)),
     guarded('secretspec.import', (arg) => importSecrets(ctx, arg)),
     guarded('secretspec.init', (arg) => initManifest(ctx, arg)),
+    guarded('secretspec.storeCredential', () => storeCredential(ctx.ui(), internalSecrets, (m) => void vscode.window.showInformationMessage(m))),
+    // Registered on every client the controller starts: a restart makes a new one.
+    server.onDidStart((client) => client.onRequest(CredentialRequest, (params: CredentialParams) => answerCredential(internalSecrets, redactor, params))),
     guarded('secretspec.showOnlyProblems', async () => tree.setOnlyProblems(true)),
     guarded('secretspec.showAllSecrets', async () => tree.setOnlyProblems(false)),
     guarded('secretspec.copyName', async (arg) => {
@@ -99,7 +104,7 @@ export function activate(context: vscode.ExtensionContext): SecretSpecTestApi | 
   );
   void reportFailure(server.start(), output, 'start').then(() => presence.refreshAll('startup'));
   if (context.extensionMode !== vscode.ExtensionMode.Test) return undefined;
-  return { setUi: (ui) => (testUi = ui), store: presence, tree, internalSecrets: new InternalSecrets(context.secrets) };
+  return { setUi: (ui) => (testUi = ui), store: presence, tree, internalSecrets };
 }
 
 export function deactivate(): Promise<void> | undefined {

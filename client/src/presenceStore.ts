@@ -7,12 +7,14 @@ import type { ServerController } from './client';
 import type { Outline } from './outlineModel';
 import { readSettings } from './settings';
 import { isTrusted } from './trust';
-import { buildProfiles, healthOf, healthText, viewState, type ProfileHealth } from './views/presenceModel';
+import { buildProfiles, cliVia, healthOf, healthText, viewState, type ProfileHealth } from './views/presenceModel';
 
 const ACTIVE_PROFILE_KEY = 'secretspec.activeProfile';
 export const STATE_CONTEXT_KEY = 'secretspec.viewState';
 const MANIFEST_GLOB = '**/secretspec.toml';
 const EXCLUDE_GLOB = '**/{node_modules,.git,.cache}/**';
+/** The reason Check Now gives: the one check that re-runs the CLI regardless of what it kept. */
+export const CHECK_NOW = 'Check Now';
 
 export interface ManifestEntry {
   uri: vscode.Uri;
@@ -157,11 +159,17 @@ export class PresenceStore implements vscode.Disposable {
       await vscode.workspace.openTextDocument(uri);
       const outline = await this.requestOutline(uri);
       if (outline?.defaultProfile) this.secretspecProfile = outline.defaultProfile;
-      const params: CheckParams = { textDocument: { uri: key } };
+      // Check Now runs the user's secretspec CLI again even when nothing it depends on changed.
+      const params: CheckParams = { textDocument: { uri: key }, ...(reason === CHECK_NOW ? { force: true } : {}) };
       entry.result = await this.server.request<CheckResult>(CheckRequest, params);
       if (outline) entry.outline = outline;
       delete entry.error;
-      const profiles = buildProfiles(entry.result, undefined).map((row) => `${row.profile}: ${healthText(healthOf(row))}`);
+      const rows = buildProfiles(entry.result, undefined);
+      // Rows follow the results' order; a profile whose secrets went to the CLI says how many and how long it took.
+      const profiles = rows.map((row, i) => {
+        const cli = entry.result!.results[i]?.cli;
+        return `${row.profile}: ${healthText(healthOf(row))}${cli ? ` (${cli.names.length} ${cliVia(cli)})` : ''}`;
+      });
       this.output.info(`Checked ${label} (${reason}) in ${Date.now() - started} ms: ${profiles.join('; ') || 'no profiles'}`);
     } catch (err) {
       // The previous statuses stay, marked stale: dropping them would hide what was known, keeping them silently would pass them off as current.

@@ -86,8 +86,8 @@ export interface Unresolved {
 /**
  * Which secrets of one profile's check were answered through the user's
  * `secretspec` CLI (`secretspec check --json`), for the views' "via
- * secretspec 0.21.1" and the run's duration. An addition for issue 11; not
- * yet part of CheckResult.
+ * secretspec 0.21.1" and the run's duration. An addition for issue 11:
+ * present on a CheckResult entry only when some secret went to the CLI.
  */
 export interface CliCheckInfo {
   /** The CLI's release, e.g. "0.21.1". */
@@ -105,9 +105,14 @@ export const CheckRequest = 'secretspec/check';
 export interface CheckParams {
   textDocument: TextDocumentRef;
   profiles?: string[];
+  /**
+   * The user asked (Check Now): the `secretspec` CLI is run again even if an
+   * answer for the same inputs is kept. An addition for issue 11.
+   */
+  force?: boolean;
 }
 export interface CheckResult {
-  results: Array<{ profile: string; report: ResolutionReport; unresolved: Unresolved[] }>;
+  results: Array<{ profile: string; report: ResolutionReport; unresolved: Unresolved[]; cli?: CliCheckInfo }>;
 }
 
 /** client → server: where `set` would write, shown before the user types a value. */
@@ -222,6 +227,12 @@ export interface OutlineSecret {
    */
   route: string[];
   composed: boolean;
+  /**
+   * For a composed secret, the secrets its template reads, in first-use
+   * order: a report only says a composition is missing, and the client names
+   * the input to blame. An addition to lsp-extensions.md.
+   */
+  inputs?: string[];
   /** False for `required = false`; a conditional requirement (a group) counts as required. */
   required: boolean;
   /**
@@ -297,3 +308,21 @@ export interface DidChangeEngineParams {
   /** Why no CLI was used (not found, Restricted Mode, no version printed). */
   reason?: string;
 }
+
+/**
+ * Server → client: a credential a SecretSpec 0.21 endpoint asked for with
+ * `client.credential`, when the alias declares no `credentials` source for
+ * it. A client that does not implement it answers `null` (read as
+ * `missing`). The value goes only to the endpoint that asked; never logged.
+ */
+export const CredentialRequest = 'secretspec/credential';
+export interface CredentialParams {
+  /** The endpoint's scheme. */
+  scheme: string;
+  /** The credential's name, e.g. `access_token`. */
+  name: string;
+  /** What the credential is for, as the endpoint says (normally the provider URI). */
+  scope: string;
+  required: boolean;
+}
+export type CredentialResult = { status: 'found'; value: string } | { status: 'missing' };

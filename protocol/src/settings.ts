@@ -23,8 +23,22 @@ const settingsSchema = z
     plugins: z.record(z.unknown()).optional().catch(undefined),
     /** Per-request plugin timeout in milliseconds (machine scope). */
     requestTimeoutMs: z.number().int().min(100).max(600_000).optional().catch(undefined),
-    /** The user's `secretspec` CLI (machine scope). */
-    cli: z.object({ path: text }).optional().catch(undefined),
+    /** The user's `secretspec` CLI. */
+    cli: z
+      .object({
+        /** Its absolute path (machine scope: a workspace must not point it at a program). */
+        path: text,
+        /**
+         * Run `secretspec check` again when a manifest is saved (resource scope: whether a save may
+         * contact the project's backends is a per-project choice). Off by default: a CLI check may
+         * reach real backends and unlock prompts, so it runs on open and on Check Now only.
+         */
+        checkOnSave: z.boolean().default(false).catch(false),
+        /** How long one CLI run may take before its process group is stopped (machine scope). */
+        timeoutMs: z.number().int().min(1000).max(600_000).default(30_000).catch(30_000),
+      })
+      .optional()
+      .catch(undefined),
   })
   .catch({ checkOnSave: true });
 
@@ -36,4 +50,4 @@ export function parseSettings(raw: unknown): Settings {
 }
 
 /** The keys a client sends, relative to the section; an unset one is left out so the server uses its own default. */
-export const SETTING_KEYS = ['defaultProvider', 'checkOnSave', 'plugins', 'requestTimeoutMs', 'cli.path'] as const;
+export const SETTING_KEYS = ['defaultProvider', 'checkOnSave', 'plugins', 'requestTimeoutMs', 'cli.path', 'cli.checkOnSave', 'cli.timeoutMs'] as const;

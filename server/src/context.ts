@@ -5,6 +5,7 @@
 import type { Connection, TextDocuments } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { InitializationOptions } from '../../protocol/src';
+import type { CliBridge } from './cliBridge/bridge';
 import type { Engine } from './engine/version';
 import type { Analysis } from './manifest/analysis';
 import type { MergedManifest } from './manifest/model';
@@ -34,6 +35,8 @@ export interface ServerContext {
   routing(uri: string, manifest: MergedManifest): Promise<Routing>;
   /** The SecretSpec release manifests are checked against. */
   engine(): Engine;
+  /** The user's `secretspec` CLI for stores no plugin serves (issue 11); undefined without one. */
+  cli(): { bridge: CliBridge; delegable(uri: string): boolean; userConfigText(): string | undefined } | undefined;
   /** The user's SecretSpec config as on disk (what the CLI reads); undefined when there is none. */
   userConfig(): UserConfig | undefined;
   /** The user config as the open document `uri` holds it now, when `uri` is that file. */

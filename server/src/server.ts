@@ -3,6 +3,7 @@ import { homedir } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
+  CancellationTokenSource,
   createConnection,
   DidChangeWatchedFilesNotification,
   ProposedFeatures,
@@ -13,7 +14,9 @@ import {
   type ServerCapabilities,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { DidChangePresenceNotification, type InitializationOptions } from '../../protocol/src';
+import { CredentialRequest, DidChangePresenceNotification, type InitializationOptions } from '../../protocol/src';
+import { version } from '../../package.json';
+import { credentialBroker } from './endpoints/credentials';
 import { Analyses } from './analyses';
 import type { Routing } from './check/route';
 import { toDiagnostic } from './features/diagnostics';
@@ -23,6 +26,7 @@ import { EngineService } from './features/engine';
 import { registerMutations } from './features/mutations';
 import { registerOutline } from './features/outline';
 import { registerPresence } from './features/presence';
+import { claimedSchemes, pluginSchemesOnPath } from './features/workspaceScan';
 import { parsedAnalysis } from './features/requestParams';
 import { ValidationScheduler } from './features/scheduler';
 import { userConfigDiagnostics } from './features/userConfigDocument';
@@ -31,7 +35,10 @@ import type { MergedManifest } from './manifest/model';
 import { claimDirectories } from './plugins/discovery';
 import { PluginStores } from './plugins/stores';
 import { PresenceChecks } from './presence';
-import { analyze, diskReader } from './manifest/analysis';
+import { isBuiltinScheme } from './providers/registry';
+import { reanchored } from './check/warnings';
+import { analyze, diskReaderFor } from './manifest/analysis';
+import { insideAny } from './manifest/inside';
 import { rulesFor, type RuleEnvironment } from './rules';
 import { userConfigPath } from './userConfig/locate';
 import { parseUserConfig, type UserConfig } from './userConfig/parse';
@@ -51,9 +58,24 @@ export function startServer(): Connection {
   const log = (line: string) => connection.console.log(line);
 
   const settings = new SettingsSource(connection);
-  const engine = new EngineService({ connection, trusted, workspaceFolders: () => workspaceFolders, cliPath: async () => (await settings.forResource()).cli?.path });
+  const engine = new EngineService({
+    connection,
+    trusted,
+    workspaceFolders: () => workspaceFolders,
+    cliPath: async () => (await settings.forResource()).cli?.path,
+    cliTimeoutMs: async () => (await settings.forResource()).cli?.timeoutMs,
+    log,
+    callerVersion: version,
+  });
   const claimDirs = claimDirectories(process.env, process.platform);
-  const stores = new PluginStores({ trusted, workspaceFolders: () => workspaceFolders, claimDirs, log });
+  const stores = new PluginStores({
+    trusted,
+    workspaceFolders: () => workspaceFolders,
+    claimDirs,
+    credentials: (request, signal) => endpointCredentials(request, signal),
+    client: { name: 'secretspec-language-server', version },
+    log,
+  });
   // The server reads the config of the user it runs as: the client starts it with the user's environment.
   const userConfig = new UserConfigSource({
     path: userConfigPath({ env: process.env, platform: process.platform, homedir: homedir() }),
@@ -65,16 +87,34 @@ export function startServer(): Connection {
     return {
       engine: engine.current.version,
       pluginInstalled: (scheme: string) => stores.installed(scheme),
+      installedSchemes: () => [...pluginSchemesOnPath(process.env['PATH'], workspaceFolders), ...claimedSchemes(claimDirs)],
       ...(userAliases?.size ? { userAliases } : {}),
     };
   };
   const pathOf = (uri: string) => (uri.startsWith('file:') ? fileURLToPath(uri) : null);
+  // An endpoint's `client.credential`: the alias's source, else the editor (never logged).
+  const endpointCredentials = credentialBroker({
+    stores,
+    aliases: async (configFile) => {
+      const uri = configFile === null ? undefined : analyses.uris().find((u) => pathOf(u) === configFile);
+      const manifest = uri ? await parsedAnalysis((u) => analyses.get(u), uri).then((p) => p.manifest, () => undefined) : undefined;
+      return manifest ? withUserAliases(manifest, userConfig.current()?.aliases).providers : userConfig.current()?.aliases;
+    },
+    ask: (params, signal) => {
+      const cancel = new CancellationTokenSource();
+      signal.addEventListener('abort', () => cancel.cancel(), { once: true });
+      return connection.sendRequest(CredentialRequest, params, cancel.token).finally(() => cancel.dispose());
+    },
+  });
+  // What a manifest may make the server read (README "What a manifest may make the server read"):
+  // in an untrusted workspace with a folder open, only files inside its folders; otherwise any regular file.
+  const manifestReader = diskReaderFor((path) => trusted() || !workspaceFolders.length || insideAny(path, workspaceFolders));
   const analyses = new Analyses(
     (uri) => {
       const doc = documents.get(uri);
       return doc && { version: doc.version, text: doc.getText(), path: pathOf(uri) };
     },
-    (text, path) => analyze(text, path, diskReader, rulesFor(ruleEnvironment())),
+    (text, path) => analyze(text, path, manifestReader, rulesFor(ruleEnvironment())),
   );
 
   /** The settings for `uri`, then the user config (the CLI's order), decide where a secret without a chain goes. */
@@ -85,6 +125,12 @@ export function startServer(): Connection {
     return { manifest: withUserAliases(manifest, config?.aliases), ...(defaultProvider ? { defaultProvider } : {}), ...(override ? { override } : {}) };
   }
 
+  /** A store no plugin serves goes to the user's CLI when SecretSpec knows its scheme: built in, or named by a claim. */
+  function delegable(uri: string): boolean {
+    const scheme = uri.slice(0, Math.max(0, uri.indexOf(':')));
+    return isBuiltinScheme(scheme) || stores.installed(scheme);
+  }
+
   const presence = new PresenceChecks({
     parsed: (uri) => parsedAnalysis((u) => analyses.get(u), uri),
     routing,
@@ -93,6 +139,10 @@ export function startServer(): Connection {
     warningsChanged: (uri) => void publish(uri),
     announce: (uri) => void connection.sendNotification(DidChangePresenceNotification, { textDocument: { uri } }),
     log,
+    cli: () => engine.bridge(),
+    cliMissing: () => engine.current.reason ?? 'no secretspec CLI',
+    delegable,
+    userConfigText: () => userConfig.currentText(),
   });
 
   const isUserConfigUri = (uri: string): boolean => uri.startsWith('file:') && resolve(fileURLToPath(uri)) === userConfig.path;
@@ -122,7 +172,9 @@ export function startServer(): Connection {
     const version = documents.get(uri)?.version;
     const analysis = await analyses.current(uri);
     if (!analysis || version === undefined || documents.get(uri)?.version !== version) return;
-    const problems = [...analysis.validation.problems, ...presence.warningsFor(uri)];
+    // A text that does not parse has no secrets to be missing: presence warnings wait until it parses again, as checks do.
+    const parses = analysis.load.merged !== undefined && analysis.validation.profiles !== undefined;
+    const problems = [...analysis.validation.problems, ...(parses ? reanchored(presence.warningsFor(uri), analysis.load.root.map) : [])];
     await connection.sendDiagnostics({ uri, version, diagnostics: problems.map((p) => toDiagnostic(p, analysis.load)) });
   }
 
@@ -152,7 +204,7 @@ export function startServer(): Connection {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
         ...editingCapabilities,
       },
-      serverInfo: { name: 'secretspec-language-server', version: '0.1.0' },
+      serverInfo: { name: 'secretspec-language-server', version },
     };
   });
 
@@ -204,6 +256,7 @@ export function startServer(): Connection {
   documents.onDidOpen((e) => {
     if (!isManifestUri(e.document.uri)) return;
     scheduler.request(e.document.uri);
+    presence.allowCli(e.document.uri, e.document.getText());
     presence.recheck(e.document.uri, 'opened');
   });
   documents.onDidChangeContent((e) => {
@@ -214,7 +267,10 @@ export function startServer(): Connection {
   documents.onDidSave(async (e) => {
     const path = pathOf(e.document.uri);
     if (path) void revalidateChildrenOf(path);
-    if (isManifestUri(e.document.uri) && (await settings.forResource(e.document.uri)).checkOnSave) presence.recheck(e.document.uri, 'changed');
+    if (!isManifestUri(e.document.uri)) return;
+    const saved = await settings.forResource(e.document.uri);
+    if (saved.cli?.checkOnSave) presence.allowCli(e.document.uri, e.document.getText());
+    if (saved.checkOnSave || saved.cli?.checkOnSave) presence.recheck(e.document.uri, 'changed');
   });
   documents.onDidClose((e) => {
     if (isUserConfigUri(e.document.uri)) void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
@@ -242,6 +298,10 @@ export function startServer(): Connection {
     presence,
     routing,
     engine: () => engine.current,
+    cli: () => {
+      const bridge = engine.bridge();
+      return bridge && { bridge, delegable, userConfigText: () => userConfig.currentText() };
+    },
     userConfig: () => userConfig.current(),
     userConfigDocument,
   };

@@ -6,11 +6,12 @@
 // unpacked package), run Check Now, then reload the window, which must log
 // no error from the extension shutting down.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
+import { createMessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
 import { openBrowser, openWorkbench } from './support/browser';
 import { CACHE, holdEditor, ROOT, startCodeServer } from './support/codeServer';
 import { keyringSession } from './support/keyringSession';
@@ -61,7 +62,7 @@ describe('the packaged extension', { skip: skipReason ? `skipped: ${skipReason}`
       t.diagnostic(`${files.length} files in the package`);
       for (const required of [
         'extension/package.json', 'extension/readme.md', 'extension/changelog.md', 'extension/LICENSE.txt',
-        'extension/dist/client.js', 'extension/dist/server.js', 'extension/dist/provider.js',
+        'extension/dist/client.js', 'extension/dist/server.js', 'extension/dist/provider.js', 'extension/dist/plugin.wasm',
         'extension/media/icon.png', 'extension/media/secretspec.svg', 'extension/media/secretspec-file.svg',
         'extension/syntaxes/secretspec.tmLanguage.json', 'extension/node_modules/@napi-rs/keyring/index.js',
       ]) {
@@ -86,6 +87,26 @@ describe('the packaged extension', { skip: skipReason ? `skipped: ${skipReason}`
       const images = [...readme.matchAll(/!\[[^\]]*\]\(([^)\s]+)\)/g)].map((m) => m[1]!);
       assert.ok(images.length > 0);
       for (const src of images) assert.match(src, /^(https:|data:image\/png;base64,)/, `a README image VS Code would not show: ${src.slice(0, 80)}`);
+    });
+
+    await t.test('the packaged server formats a manifest (its WebAssembly formatter is in the package)', async () => {
+      const unpacked = join(scratch, 'unpacked');
+      execFileSync('unzip', ['-q', '-o', vsix, 'extension/*', '-d', unpacked]);
+      const child = spawn(process.execPath, [join(unpacked, 'extension', 'dist', 'server.js'), '--stdio'], { stdio: 'pipe' });
+      const connection = createMessageConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
+      connection.listen();
+      try {
+        const init = (await connection.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities: {} })) as { capabilities: { documentFormattingProvider?: boolean } };
+        assert.equal(init.capabilities.documentFormattingProvider, true);
+        void connection.sendNotification('initialized', {});
+        const uri = 'file:///tmp/packaged-format/secretspec.toml';
+        void connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'secretspec', version: 1, text: '[project]\nname="x"\n' } });
+        const edits = (await connection.sendRequest('textDocument/formatting', { textDocument: { uri }, options: { tabSize: 2, insertSpaces: true } })) as Array<{ newText: string }>;
+        assert.equal(edits[0]?.newText, '[project]\nname = "x"\n');
+      } finally {
+        connection.dispose();
+        child.kill();
+      }
     });
 
     const runDir = join(scratch, 'cs');

@@ -4,7 +4,7 @@
 // timeouts and a log collector, and process checks.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { endpointEnvironment } from '../../server/src/endpoints/environment';
@@ -36,8 +36,16 @@ export function endpointSkip(): string | false {
   return realEndpoint().bin ? false : realEndpoint().reason!;
 }
 
+const temporary: string[] = [];
+// Each test file is its own process: its folders go when it ends, whatever way it ends.
+process.on('exit', () => {
+  for (const dir of temporary) rmSync(dir, { recursive: true, force: true });
+});
+
 export function tempDir(): string {
-  return mkdtempSync(path.join(os.tmpdir(), 'secretspec-endpoints-'));
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'secretspec-endpoints-'));
+  temporary.push(dir);
+  return dir;
 }
 
 export interface Harness {

@@ -107,6 +107,18 @@ const CASES: FixCase[] = [
     expect: 'ref = { vault = "Prod", item = "db", field = "password" } }',
   },
   {
+    name: 'a misspelt built-in scheme: did you mean, and the scheme replaced (issue 16 #5)',
+    text: H + '\n[profiles.default]\nDB = { description = "db", providers = ["keyrng://"] }\n',
+    code: 'plugin-not-installed',
+    expect: 'providers = ["keyring://"]',
+  },
+  {
+    name: 'a 1Password item in the URI: the vault URI its message names (issue 16 #5)',
+    text: H + '\n[profiles.default]\nDB = { description = "db", providers = ["onepassword://Prod/item/field"] }\n',
+    code: 'address-in-provider-uri',
+    expect: 'providers = ["onepassword://Prod"]',
+  },
+  {
     name: '1password → onepassword',
     text: H + '\n[profiles.default]\nDB = { description = "db", providers = ["1password://Prod"] }\n',
     code: 'invalid-scheme-1password',

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import type { CheckResult, ResolutionReport } from '../../protocol/src';
-import { LspClient } from '../support/lspClient';
+import { LspClient, type Diagnostic } from '../support/lspClient';
 import { SHARED, sharedSkipReason } from '../support/shared';
 
 const CANARY = 'canary-value-7f3a9c1e';
@@ -115,6 +115,24 @@ describe('secretspec/check', () => {
     assert.match(missing.find((d) => d.message.includes("'DATABASE_URL'"))!.message, /'default', 'production'/);
     assert.equal(missing[0]!.severity, 2);
     assert.equal(missing[0]!.range.start.line, 5, 'on the declaration line');
+
+    // Issue 16 #5: the warning's own advice as quick fixes, running the client's commands on a row-shaped argument.
+    type Action = { title: string; command?: { command: string; arguments?: unknown[] }; edit?: unknown };
+    const actionsFor = (d: Diagnostic) =>
+      client.request<Action[]>('textDocument/codeAction', { textDocument: { uri }, range: d.range, context: { diagnostics: [d] } });
+    const db = await actionsFor(missing.find((d) => d.message.includes("'DATABASE_URL'"))!);
+    assert.deepEqual(
+      db.map((a) => [a.command?.command, a.command?.arguments]),
+      [
+        ['secretspec.setValue', [{ kind: 'secret', uri, profile: 'default', row: { name: 'DATABASE_URL' } }]],
+        ['secretspec.setValue', [{ kind: 'secret', uri, profile: 'production', row: { name: 'DATABASE_URL' } }]],
+        ['secretspec.import', [{ kind: 'profile', uri, row: { profile: 'default' } }]],
+        ['secretspec.import', [{ kind: 'profile', uri, row: { profile: 'production' } }]],
+      ],
+    );
+    assert.match(missing[0]!.message, /"SecretSpec: Set Secret Value…"/, 'the command as its title reads');
+    const dsn = await actionsFor(missing.find((d) => d.message.includes("'DSN'"))!);
+    assert.ok(dsn.length > 0 && dsn.every((a) => a.command?.command === 'secretspec.import'), 'a composition has no value to set');
 
     writeFileSync(join(dir, '.env'), `API_KEY=${CANARY}\nDATABASE_URL=${CANARY}\n`);
     writeFileSync(join(dir, '.env.production'), `DATABASE_URL=${CANARY}\n`);

@@ -116,6 +116,22 @@ OTHER = { description = "Cached too", providers = ["route"] }
     assert.deepEqual(dotenvValues(join(dir, '.env.cache')), { OTHER: `${CANARY}-foreign` }, 'the stale envelope is dropped, a value SecretSpec did not write is kept');
   });
 
+  test('a bundled provider is started once for writes of several secrets, not once per secret (issue 16 #8)', async () => {
+    const { uri } = workspace({ 'secretspec.toml': MANIFEST, '.env': '' });
+    const logged: string[] = [];
+    const listening = client.connection.onNotification('window/logMessage', (p: { message: string }) => logged.push(p.message));
+    try {
+      for (const name of ['API_KEY', 'CONFLICT', 'EXISTING']) {
+        await client.request<WriteTargetResult>('secretspec/writeTarget', { textDocument: { uri }, profile: 'default', name });
+        await client.request<SetResult>('secretspec/set', { textDocument: { uri }, profile: 'default', name, value: SET_VALUE });
+      }
+    } finally {
+      listening.dispose();
+    }
+    const starts = logged.filter((l) => /dotenv.* started/.test(l));
+    assert.equal(starts.length, 1, starts.join('\n'));
+  });
+
   test('set refusals carry their kind and never the value', async () => {
     const { uri } = workspace({ 'secretspec.toml': MANIFEST });
     const set = (name: string, value: string, profile = 'default') => rejection(client.request('secretspec/set', { textDocument: { uri }, profile, name, value }));

@@ -109,6 +109,10 @@ for (const trusted of [true, false]) {
       const dsn = secret(result, 'default', 'DSN');
       assert.equal(dsn.composed, true);
       assert.deepEqual(dsn.providers, []);
+      // The inputs a client names when a composition is missing (issue 16 #3), also where it is inherited.
+      assert.deepEqual(dsn.inputs, ['API_KEY']);
+      assert.deepEqual(secret(result, 'production', 'DSN').inputs, ['API_KEY']);
+      assert.equal(api.inputs, undefined);
       assert.deepEqual(secret(result, 'production', 'API_KEY').providers, ['keyring://']);
       assert.equal(secret(result, 'production', 'API_KEY').description, 'Production API key');
       assert.equal(secret(result, 'isolated', 'SOLO').description, 'Alone');

@@ -270,8 +270,8 @@ TOKEN = { description = "an external provider", providers = ["vaultx://team/app"
 
     const result = await client.request<CheckResult>('secretspec/check', { textDocument: { uri } });
     const unresolved = result.results[0]!.unresolved.find((u) => u.name === 'TOKEN');
-    assert.equal(unresolved?.kind, 'plugin_not_installed');
-    assert.match(unresolved?.message ?? '', /claimed \(.*vaultx\.secretspec\.json\) and the secretspec CLI uses it/);
+    // The claim is now spoken: its executable is started (and here fails at once), never "not installed".
+    assert.equal(unresolved?.kind, 'plugin_crashed', JSON.stringify(unresolved));
 
     unlinkSync(join(claims, 'vaultx.secretspec.json'));
     client.clearDiagnostics(uri);

@@ -112,7 +112,7 @@ describe('set and delete', () => {
     assert.equal(await main.get(DEFAULT, 'API_KEY'), CANARY);
     assert.deepEqual(fallback.calls, []);
     assert.equal(env.writes, 1);
-    assert.deepEqual(stores.opened.map((o) => o.context), [{ configFile: '/proj/secretspec.toml', project: 'shop', command: 'API_KEY' }]);
+    assert.deepEqual(stores.opened.map((o) => o.context), [{ configFile: '/proj/secretspec.toml', project: 'shop', command: 'API_KEY', profile: 'default' }]);
     assert.ok(!env.logs.join('\n').includes(CANARY));
   });
 

@@ -11,6 +11,7 @@ import type { SpecIssue } from '../../server/src/providers/scheme';
 import { classifySpec, storageIdentity } from '../../server/src/providers/specs';
 import { redactSpec, rewriteSpecToUrl, splitSpec } from '../../server/src/providers/uri';
 import { checkProviderSpec } from '../../server/src/providers/validate';
+import { closestScheme } from '../../server/src/rules/providers';
 
 const UUID = '7e2f1a4c-1b2c-4d3e-8f9a-0b1c2d3e4f5a';
 
@@ -561,4 +562,19 @@ test('storage identity: equivalent spellings are the same store', () => {
   ];
   for (const [a, b] of different) assert.notEqual(storageIdentity(a), storageIdentity(b), `${a} vs ${b}`);
   assert.equal(storageIdentity('dotenv:.env:prod'), undefined);
+});
+
+test('a scheme nobody serves gets a did-you-mean among built-in and installed schemes, with the fix (issue 16 #5)', () => {
+  const none = { pluginInstalled: () => false, closestScheme: (s: string) => closestScheme(s) };
+  const [typo] = checkProviderSpec('keyrng://', none);
+  assert.equal(typo?.code, 'plugin-not-installed');
+  assert.match(typo!.message, /did you mean 'keyring'\?/);
+  assert.deepEqual(typo!.data, { scheme: 'keyrng', suggestion: 'keyring', replacement: 'keyring://' });
+  const [plugin] = checkProviderSpec('acmevalt://team/x', { ...none, closestScheme: (s) => closestScheme(s, () => ['acmevault']) });
+  assert.deepEqual(plugin!.data, { scheme: 'acmevalt', suggestion: 'acmevault', replacement: 'acmevault://team/x' });
+  const [far] = checkProviderSpec('zzzzzz://', none);
+  assert.deepEqual(far!.data, { scheme: 'zzzzzz' }, 'no guess when nothing is close');
+  assert.doesNotMatch(far!.message, /did you mean/);
+  const [secret] = checkProviderSpec('keyrng://user@host?token=abc', none);
+  assert.equal(secret!.data?.['replacement'], undefined, 'no replacement that could carry a credential');
 });

@@ -2,7 +2,7 @@
 // the Secrets view, then say what came out: the command is often run from
 // the palette with the view closed, where progress alone shows nothing.
 import * as vscode from 'vscode';
-import { isStale } from '../presenceStore';
+import { CHECK_NOW, isStale } from '../presenceStore';
 import { healthText } from '../views/presenceModel';
 import { VIEW_ID } from '../views/presenceTree';
 import type { CommandContext } from './context';
@@ -10,7 +10,7 @@ import type { CommandContext } from './context';
 /** Returns the message shown. */
 export async function checkNow(ctx: CommandContext): Promise<string> {
   const started = Date.now();
-  await vscode.window.withProgress({ location: { viewId: VIEW_ID }, title: 'Checking secrets' }, () => ctx.store.refreshAll('Check Now'));
+  await vscode.window.withProgress({ location: { viewId: VIEW_ID }, title: 'Checking secrets' }, () => ctx.store.refreshAll(CHECK_NOW));
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   const manifests = ctx.store.manifests();
   if (manifests.length === 0) {

@@ -16,7 +16,9 @@ export async function setSecretValue(ctx: CommandContext, arg?: unknown): Promis
   if (!intent) return undefined;
   const { target, textDocument, where } = intent;
   if (!where.writable) {
-    void vscode.window.showErrorMessage(`Cannot set ${target.name} in profile ${target.profile}: ${where.target} is not writable (${where.reason ?? 'the provider does not accept writes'}).`);
+    const reason = where.reason ?? 'the provider does not accept writes';
+    // A refusal before any store is chosen (a composition, `extract`) has no target to name.
+    void vscode.window.showErrorMessage(`Cannot set ${target.name} in profile ${target.profile}: ${where.target ? `${where.target} is not writable (${reason})` : reason}.`);
     return undefined;
   }
   const existing = existingValue(ctx.store.entry(target.uri)?.result, target.profile, target.name);

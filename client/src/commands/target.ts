@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import { declaredNames, profileNames, secretAt } from '../outlineModel';
 import type { ManifestEntry, PresenceStore } from '../presenceStore';
-import { buildProfiles, healthOf, healthText, STATUS_INFO } from '../views/presenceModel';
+import { buildProfiles, healthOf, healthText, isComposed, statusLabel } from '../views/presenceModel';
 import { manifestLabel, type PresenceNode } from '../views/presenceTree';
 import type { Ui } from './ui';
 
@@ -15,8 +15,11 @@ export interface SecretTarget {
 
 const isNode = (arg: unknown): arg is PresenceNode => typeof arg === 'object' && arg !== null && 'kind' in arg && 'uri' in arg;
 
+/** A tree row's URI; a server quick fix sends a row's shape as JSON, so its URI arrives as a string. */
+const uriOf = (node: PresenceNode): vscode.Uri => (typeof (node.uri as unknown) === 'string' ? vscode.Uri.parse(node.uri as unknown as string) : node.uri);
+
 export async function pickManifest(store: PresenceStore, ui: Ui, arg?: unknown): Promise<ManifestEntry | undefined> {
-  if (isNode(arg)) return store.entry(arg.uri) ?? { uri: arg.uri };
+  if (isNode(arg)) return store.entry(uriOf(arg)) ?? { uri: uriOf(arg) };
   const editor = vscode.window.activeTextEditor;
   if (editor && editor.document.uri.path.endsWith('/secretspec.toml')) return store.entry(editor.document.uri) ?? { uri: editor.document.uri };
   const all = store.manifests();
@@ -46,7 +49,7 @@ export async function pickProfile(store: PresenceStore, ui: Ui, entry: ManifestE
 }
 
 export async function resolveSecretTarget(store: PresenceStore, ui: Ui, title: string, arg?: unknown): Promise<SecretTarget | undefined> {
-  if (isNode(arg) && arg.kind === 'secret') return { uri: arg.uri, profile: arg.profile, name: arg.row.name };
+  if (isNode(arg) && arg.kind === 'secret') return { uri: uriOf(arg), profile: arg.profile, name: arg.row.name };
   if (!isNode(arg)) {
     const editor = vscode.window.activeTextEditor;
     if (editor && editor.document.uri.path.endsWith('/secretspec.toml')) {
@@ -59,10 +62,10 @@ export async function resolveSecretTarget(store: PresenceStore, ui: Ui, title: s
   if (!entry) return undefined;
   const profile = await pickProfile(store, ui, entry, title, arg);
   if (!profile) return undefined;
-  const row = entry.result ? buildProfiles(entry.result, store.activeProfile).find((r) => r.profile === profile) : undefined;
-  const secrets = row?.secrets.filter((s) => s.status !== 'composed') ?? [];
+  const row = entry.result ? buildProfiles(entry.result, store.activeProfile, entry.outline).find((r) => r.profile === profile) : undefined;
+  const secrets = row?.secrets.filter((s) => !isComposed(s.status)) ?? [];
   const items: vscode.QuickPickItem[] = secrets.length
-    ? secrets.map((s) => ({ label: s.name, description: STATUS_INFO[s.status].label, detail: s.provider }))
+    ? secrets.map((s) => ({ label: s.name, description: statusLabel(s), detail: s.provider }))
     : (entry.outline ? declaredNames(entry.outline, profile) : []).map((n) => ({ label: n }));
   // Problems first: that is what one usually sets.
   items.sort((a, b) => Number(b.description?.startsWith('missing') ?? 0) - Number(a.description?.startsWith('missing') ?? 0));

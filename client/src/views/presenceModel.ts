@@ -1,7 +1,7 @@
 // The presence tree as plain data, built from `secretspec/check` results:
 // manifest → profile → secret. No VS Code here, so every status rule is
 // unit-tested without an editor.
-import type { CheckResult, ErrorKind, ReportSecret, Unresolved } from '../../../protocol/src/index';
+import type { CheckResult, CliCheckInfo, ErrorKind, OutlineResult, ReportSecret, Unresolved } from '../../../protocol/src/index';
 
 export type PresenceStatus =
   | 'resolved'
@@ -10,6 +10,7 @@ export type PresenceStatus =
   | 'default_applied'
   | 'will_generate'
   | 'composed'
+  | 'composed_missing'
   | 'unresolved';
 
 export interface SecretRow {
@@ -20,6 +21,15 @@ export interface SecretRow {
   provider?: string;
   /** Why presence could not be determined; only for `unresolved`. */
   problem?: { kind: ErrorKind; message: string };
+  /** Answered through the user's `secretspec` CLI: e.g. `via secretspec 0.21.1 in 412 ms`. */
+  via?: string;
+  /** Only for `composed_missing`: the inputs of the template that have no value (or could not be checked). */
+  missingInputs?: string[];
+}
+
+/** How a CLI run is named in the tooltip and the output channel. */
+export function cliVia(cli: CliCheckInfo): string {
+  return `via secretspec ${cli.version} in ${cli.durationMs} ms${cli.cached ? ' (kept from an earlier run; Check Now runs it again)' : ''}`;
 }
 
 export interface ProfileRow {
@@ -38,6 +48,7 @@ export const STATUS_INFO: Record<PresenceStatus, { label: string; problem: boole
   default_applied: { label: 'default applied', problem: false },
   will_generate: { label: 'will be generated', problem: false },
   composed: { label: 'composed', problem: false },
+  composed_missing: { label: 'composed, input missing', problem: true },
   unresolved: { label: 'unknown', problem: true },
 };
 
@@ -55,11 +66,45 @@ function unresolvedRow(u: Unresolved): SecretRow {
   return { name: u.name, status: 'unresolved', required: true, provider: u.provider, problem: { kind: u.kind, message: u.message } };
 }
 
-/** Profiles in the server's order, the active one marked, secrets sorted by name. */
-export function buildProfiles(result: CheckResult, activeProfile: string | undefined): ProfileRow[] {
+/** Whether a row is a composition: it has no stored value of its own, so Set and Delete do not apply. */
+export function isComposed(status: PresenceStatus): boolean {
+  return status === 'composed' || status === 'composed_missing';
+}
+
+/** Statuses under which a template input has a value. */
+const HAS_VALUE: ReadonlySet<PresenceStatus> = new Set(['resolved', 'default_applied', 'will_generate', 'composed']);
+
+/**
+ * SecretSpec reports a composition whose input is missing as plainly missing;
+ * with the outline's `inputs` the row says it is composed and which input to
+ * set, so nobody is offered to set the composition itself.
+ */
+function markCompositions(rows: SecretRow[], declared: OutlineResult['profiles'][number] | undefined): SecretRow[] {
+  if (!declared) return rows;
+  const status = new Map(rows.map((r) => [r.name, r.status]));
+  return rows.map((r) => {
+    const inputs = r.status === 'missing_required' || r.status === 'missing_optional' ? declared.secrets.find((s) => s.name === r.name)?.inputs : undefined;
+    if (!inputs) return r;
+    return { ...r, status: 'composed_missing', missingInputs: inputs.filter((i) => !HAS_VALUE.has(status.get(i) ?? 'missing_required')) };
+  });
+}
+
+/** What a secret row says after its name: its status, and for a broken composition the inputs to blame. */
+export function statusLabel(row: SecretRow): string {
+  if (row.status === 'composed_missing' && row.missingInputs?.length) return `composed, missing ${row.missingInputs.join(', ')}`;
+  return STATUS_INFO[row.status].label;
+}
+
+/**
+ * Profiles in the server's order, the active one marked, secrets sorted by
+ * name; with the manifest's outline, compositions are told apart.
+ */
+export function buildProfiles(result: CheckResult, activeProfile: string | undefined, outline?: OutlineResult): ProfileRow[] {
   const active = result.results.some((r) => r.profile === activeProfile) ? activeProfile : result.results[0]?.profile;
-  return result.results.map(({ profile, report, unresolved }) => {
-    const secrets: SecretRow[] = [
+  return result.results.map(({ profile, report, unresolved, cli }) => {
+    const viaCli = new Set(cli?.names);
+    const via = cli && cliVia(cli);
+    const rows: SecretRow[] = [
       ...report.secrets.map((s) => ({
         name: s.name,
         status: secretStatus(s),
@@ -68,11 +113,14 @@ export function buildProfiles(result: CheckResult, activeProfile: string | undef
       })),
       ...unresolved.map(unresolvedRow),
     ].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const marked = markCompositions(rows, outline?.profiles.find((p) => p.name === profile));
+    const secrets = via ? marked.map((r) => (viaCli.has(r.name) ? { ...r, via } : r)) : marked;
     return {
       profile,
       active: profile === active,
       secrets,
-      missingRequired: secrets.filter((s) => s.status === 'missing_required').length,
+      // A required composition with a missing input fails SecretSpec's check too.
+      missingRequired: secrets.filter((s) => s.status === 'missing_required' || (s.status === 'composed_missing' && s.required)).length,
       unresolved: secrets.filter((s) => s.status === 'unresolved').length,
     };
   });

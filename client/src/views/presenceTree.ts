@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import type { CheckResult, WriteTargetResult } from '../../../protocol/src/index';
 import { outlineSecret, primaryProvider, providerChain } from '../outlineModel';
 import { isStale, type ManifestEntry, type PresenceStore } from '../presenceStore';
-import { adviceFor, buildProfiles, healthOf, healthText, onlyProblems, profileDescription, shortProvider, STATUS_INFO, type PresenceStatus, type ProfileRow, type SecretRow } from './presenceModel';
+import { adviceFor, buildProfiles, healthOf, healthText, isComposed, onlyProblems, profileDescription, shortProvider, statusLabel, type PresenceStatus, type ProfileRow, type SecretRow } from './presenceModel';
 
 export const VIEW_ID = 'secretspec.presence';
 export const ONLY_PROBLEMS_CONTEXT_KEY = 'secretspec.onlyProblems';
@@ -22,6 +22,7 @@ const ICONS: Record<PresenceStatus, [string, string]> = {
   default_applied: ['symbol-constant', 'charts.blue'],
   will_generate: ['sparkle', 'charts.purple'],
   composed: ['link', 'charts.blue'],
+  composed_missing: ['link', 'problemsErrorIcon.foreground'],
   unresolved: ['question', 'problemsWarningIcon.foreground'],
 };
 
@@ -62,7 +63,7 @@ export class PresenceTreeProvider implements vscode.TreeDataProvider<PresenceNod
     if (node.kind === 'manifest') {
       const entry = this.store.entry(node.uri);
       if (!entry?.result) return [];
-      return buildProfiles(entry.result, this.store.activeProfile).map((row) => ({ kind: 'profile', uri: node.uri, row }));
+      return buildProfiles(entry.result, this.store.activeProfile, entry.outline).map((row) => ({ kind: 'profile', uri: node.uri, row }));
     }
     if (node.kind === 'profile') {
       const rows = this.problemsOnly ? onlyProblems(node.row.secrets) : node.row.secrets;
@@ -93,7 +94,7 @@ export class PresenceTreeProvider implements vscode.TreeDataProvider<PresenceNod
     if (node.kind === 'manifest') return undefined;
     if (node.kind === 'profile') return { kind: 'manifest', uri: node.uri };
     const entry = this.store.entry(node.uri);
-    const row = entry?.result && buildProfiles(entry.result, this.store.activeProfile).find((p) => p.profile === node.profile);
+    const row = entry?.result && buildProfiles(entry.result, this.store.activeProfile, entry.outline).find((p) => p.profile === node.profile);
     return row ? { kind: 'profile', uri: node.uri, row } : undefined;
   }
 
@@ -119,11 +120,11 @@ export class PresenceTreeProvider implements vscode.TreeDataProvider<PresenceNod
     const stale = isStale(this.store.entry(node.uri));
     // A stale row keeps its icon's shape but loses its colour, so it no longer reads as a fresh verdict.
     item.iconPath = new vscode.ThemeIcon(icon, new vscode.ThemeColor(stale ? 'disabledForeground' : color));
-    const status = row.status === 'resolved' && row.provider ? shortProvider(row.provider, path.dirname(node.uri.fsPath)) : STATUS_INFO[row.status].label;
+    const status = row.status === 'resolved' && row.provider ? shortProvider(row.provider, path.dirname(node.uri.fsPath)) : statusLabel(row);
     item.description = stale ? `${status} · stale` : status;
-    item.contextValue = row.status === 'composed' ? 'secret.composed' : this.isDeletable(node) ? 'secret.deletable' : 'secret';
+    item.contextValue = isComposed(row.status) ? 'secret.composed' : this.isDeletable(node) ? 'secret.deletable' : 'secret';
     item.tooltip = this.secretTooltip(node);
-    item.accessibilityInformation = { label: `${row.name}, ${STATUS_INFO[row.status].label}${row.provider ? `, from ${row.provider}` : ''}` };
+    item.accessibilityInformation = { label: `${row.name}, ${statusLabel(row)}${row.provider ? `, from ${row.provider}` : ''}` };
     item.command = { command: 'secretspec.revealDeclaration', title: 'Go to Declaration', arguments: [node] };
     return item;
   }
@@ -131,12 +132,14 @@ export class PresenceTreeProvider implements vscode.TreeDataProvider<PresenceNod
   private secretTooltip(node: Extract<PresenceNode, { kind: 'secret' }>): vscode.MarkdownString {
     const { row } = node;
     const md = new vscode.MarkdownString();
-    md.appendMarkdown('**').appendText(row.name).appendMarkdown('** · ').appendText(`${STATUS_INFO[row.status].label} in profile ${node.profile}`);
+    md.appendMarkdown('**').appendText(row.name).appendMarkdown('** · ').appendText(`${statusLabel(row)} in profile ${node.profile}`);
     if (isStale(this.store.entry(node.uri))) md.appendMarkdown('\n\n$(history) ').appendText(STALE_WHY);
     const outline = this.store.entry(node.uri)?.outline;
     const declared = outline && outlineSecret(outline, node.profile, row.name);
     if (declared?.description) md.appendMarkdown('\n\n').appendText(declared.description);
+    if (declared?.inputs) md.appendMarkdown('\n\n').appendText(`Composed from ${declared.inputs.join(', ')}; it has no value of its own to set${row.missingInputs?.length ? `: set ${row.missingInputs.join(', ')} instead` : ''}.`);
     if (row.provider && row.status !== 'unresolved') md.appendMarkdown('\n\nAnswered by ').appendMarkdown('`').appendText(row.provider).appendMarkdown('`');
+    if (row.via) md.appendMarkdown('\n\n$(terminal) ').appendText(`Checked ${row.via}`);
     const chain = outline ? providerChain(outline, node.profile, row.name) : [];
     if (chain.length > 0) {
       md.appendMarkdown('\n\nProviders, in order:');

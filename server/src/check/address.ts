@@ -9,6 +9,7 @@ import type { ErrorKind } from '../../../protocol/src';
 import type { EffectiveSecret } from '../manifest/effective';
 import { REF_COORDINATES, type MergedManifest, type RefCoords } from '../manifest/model';
 import { builtinProvider } from '../providers/registry';
+import { nativeKey, type NativeCoordinates } from '../providers/store';
 import { splitSpec } from '../providers/uri';
 import type { Endpoint } from './route';
 
@@ -45,9 +46,19 @@ function expand(template: string, project: string, profile: string, key: string)
   return template.replace(/\{(project|profile|key)\}/g, (_, name: string) => values[name]!);
 }
 
-export function addressKey(secret: EffectiveSecret, at: Endpoint, manifest: MergedManifest, where: { project: string; profile: string }): Addressed {
+/** Whether the store a URI names takes native addresses (Stores.takesNativeAddresses). */
+export type TakesNative = (uri: string) => boolean;
+
+export function addressKey(secret: EffectiveSecret, at: Endpoint, manifest: MergedManifest, where: { project: string; profile: string }, takesNative?: TakesNative): Addressed {
   const native = nativeAddress(secret, at, manifest);
   if (!native) return { ok: true, key: secret.name };
+  if (takesNative?.(at.uri)) {
+    // SecretSpec's item defaults to the key; an alias template expands in every coordinate.
+    const place = (text: string): string => (native.template ? expand(text, where.project, where.profile, secret.name) : text);
+    const coords: NativeCoordinates = { item: place(native.coords.item ?? secret.name) };
+    for (const c of REF_COORDINATES) if (c !== 'item' && native.coords[c] !== undefined) coords[c] = place(native.coords[c]);
+    return { ok: true, key: nativeKey(coords) };
+  }
   const record = builtinProvider(splitSpec(at.uri).scheme);
   // A store that keeps nothing accepts and ignores every coordinate.
   if (record?.storesNothing) return { ok: true, key: secret.name };

@@ -9,6 +9,8 @@ import type { DeleteResult, ImportResult, ReflectResult, SetResult, WriteTargetR
 import type { EffectiveProfile } from '../manifest/effective';
 import type { PathBase } from '../providers/scheme';
 import { asProviderError, ProviderError, type Address, type Store, type StoreContext, type Stores } from '../providers/store';
+import { builtinProvider } from '../providers/registry';
+import { splitSpec } from '../providers/uri';
 import type { Problem } from './address';
 import type { Endpoint, Routing } from './route';
 import {
@@ -39,8 +41,27 @@ export interface WriteScope extends Routing {
   base: PathBase;
 }
 
+/** An answer of the CLI bridge: done, or refused with a kind and a redacted message. */
+type CliAnswer<T> = ({ ok: true } & T) | { ok: false; kind: ProviderError['kind']; message: string };
+
+/**
+ * The user's `secretspec` CLI, for stores no plugin serves (issue 11). It
+ * walks the route itself, so it is given the secret, never a store key.
+ */
+export interface CliWrites {
+  /** Whether the store `uri` names, which no plugin serves, is written through the CLI. */
+  handles(uri: string): boolean;
+  describeTarget(secret: SecretRef): Promise<CliAnswer<WriteTargetResult>>;
+  set(secret: SecretRef, value: string): Promise<CliAnswer<object>>;
+  delete(secret: SecretRef): Promise<CliAnswer<object>>;
+  /** The CLI imports every declared secret of the profile at once; `composed` it skips. */
+  import(request: ImportRequest & { names: readonly string[]; composed: ReadonlySet<string> }): Promise<CliAnswer<ImportResult>>;
+}
+
 export interface WriteEnv {
   stores: Stores;
+  /** Absent: no CLI, and stores no plugin serves stay refused as not installed. */
+  cli?: CliWrites;
   trusted: boolean;
   log(line: string): void;
   /** Something was written, so presence may have changed; called before the call settles, even when a later step fails. */
@@ -64,9 +85,23 @@ function projectOf(scope: WriteScope): string {
   return scope.manifest.project.name?.value ?? '';
 }
 
-function open(env: WriteEnv, scope: Pick<WriteScope, 'configFile'> & { project: string }, at: Endpoint, command: string): Promise<Store> {
-  const context: StoreContext = { configFile: scope.configFile, project: scope.project, command };
+function open(env: WriteEnv, scope: Pick<WriteScope, 'configFile'> & { project: string; profile?: string }, at: Endpoint, command: string): Promise<Store> {
+  const context: StoreContext = { configFile: scope.configFile, project: scope.project, command, ...(scope.profile !== undefined ? { profile: scope.profile } : {}) };
   return env.stores.open(at.uri, context);
+}
+
+/** The store, or 'cli' when no plugin serves it and the user's CLI does. */
+async function openOrCli(env: WriteEnv, scope: Parameters<typeof open>[1], at: Endpoint, command: string): Promise<Store | 'cli'> {
+  try {
+    return await open(env, scope, at, command);
+  } catch (error) {
+    if (error instanceof ProviderError && error.kind === 'plugin_not_installed' && env.cli?.handles(at.uri)) return 'cli';
+    throw error;
+  }
+}
+
+function cliRefusal(answer: { kind: ProviderError['kind']; message: string }): ProviderError {
+  return new ProviderError(answer.kind, answer.message);
 }
 
 function advertised(store: Store): string {
@@ -84,8 +119,13 @@ function requireReads(store: Store, role: string): void {
   }
 }
 
-function plan(scope: WriteScope, secret: SecretRef): WritePlan {
+function takesNative(env: WriteEnv): (uri: string) => boolean {
+  return (uri) => env.stores.takesNativeAddresses?.(uri) ?? false;
+}
+
+function plan(scope: WriteScope, env: WriteEnv, secret: SecretRef): WritePlan {
   return planWrite({
+    takesNative: takesNative(env),
     manifest: scope.manifest,
     profiles: scope.profiles,
     profile: secret.profile,
@@ -98,7 +138,7 @@ function plan(scope: WriteScope, secret: SecretRef): WritePlan {
 
 /** Where `set` would write, said before a value is typed; `deletable` only when asked. */
 export async function writeTarget(scope: WriteScope, env: WriteEnv, secret: SecretRef, withDeletable: boolean): Promise<WriteTargetResult> {
-  const planned = plan(scope, secret);
+  const planned = plan(scope, env, secret);
   const shown = { provider: planned.route?.primary.display ?? '', target: planned.target ?? '' };
   const answer = (writable: boolean, reason: string | undefined, deletable: boolean, target = shown.target): WriteTargetResult => ({
     ...shown,
@@ -110,7 +150,15 @@ export async function writeTarget(scope: WriteScope, env: WriteEnv, secret: Secr
   if (planned.problem) return answer(false, planned.problem.message, false);
   if (!env.trusted) return answer(false, UNTRUSTED, false);
   try {
-    const store = await open(env, { configFile: scope.configFile, project: projectOf(scope) }, planned.route!.primary, secret.name);
+    const primary = planned.route!.primary;
+    const store = await openOrCli(env, { configFile: scope.configFile, project: projectOf(scope), profile: secret.profile }, primary, secret.name);
+    if (store === 'cli') {
+      const previewed = await env.cli!.describeTarget(secret);
+      if (!previewed.ok) return answer(false, previewed.message, false);
+      // SecretSpec's delete works where its store registration says it can delete.
+      const deletes = builtinProvider(splitSpec(primary.uri).scheme)?.deletes === true;
+      return { provider: previewed.provider, target: previewed.target, writable: previewed.writable, ...(previewed.reason !== undefined ? { reason: previewed.reason } : {}), ...(withDeletable ? { deletable: previewed.writable && deletes } : {}) };
+    }
     const target = store.describeTarget ? await store.describeTarget({ project: projectOf(scope), profile: secret.profile, key: planned.key! }) : shown.target;
     if (!store.can('set')) return answer(false, cannot(store, 'set').message, store.can('delete'), target);
     return answer(true, undefined, store.can('delete'), target);
@@ -134,11 +182,19 @@ type Change = { capability: 'set'; value: string } | { capability: 'delete' };
 async function change(scope: WriteScope, env: WriteEnv, secret: SecretRef, what: Change): Promise<SetResult> {
   requireTrust(env);
   if (what.capability === 'set' && what.value === '') throw new ProviderError('invalid_request', 'Secret value cannot be empty');
-  const planned = plan(scope, secret);
+  const planned = plan(scope, env, secret);
   if (planned.problem) throw failure(planned.problem);
   const route = planned.route!;
   const project = projectOf(scope);
-  const store = await open(env, { configFile: scope.configFile, project }, route.primary, secret.name);
+  const store = await openOrCli(env, { configFile: scope.configFile, project, profile: secret.profile }, route.primary, secret.name);
+  if (store === 'cli') {
+    // SecretSpec keeps its own caches fresh on a write, so no eviction here.
+    const done = what.capability === 'set' ? await env.cli!.set(secret, what.value) : await env.cli!.delete(secret);
+    if (!done.ok) throw cliRefusal(done);
+    env.log(`${what.capability === 'set' ? 'set' : 'deleted'} ${secret.name} (profile ${secret.profile}) through the secretspec CLI, ${what.capability === 'set' ? 'in' : 'from'} ${planned.target}`);
+    env.wrote();
+    return { provider: route.primary.display, target: planned.target! };
+  }
   if (!store.can(what.capability)) throw cannot(store, what.capability);
   const address = { project, profile: secret.profile };
   if (what.capability === 'set') await store.set(address, planned.key!, what.value);
@@ -158,7 +214,7 @@ async function change(scope: WriteScope, env: WriteEnv, secret: SecretRef, what:
  */
 async function evictCache(scope: WriteScope, env: WriteEnv, cache: Endpoint, address: Address, name: string): Promise<void> {
   try {
-    const store = await open(env, { configFile: scope.configFile, project: address.project }, cache, name);
+    const store = await open(env, { configFile: scope.configFile, ...address }, cache, name);
     if (!store.can('delete') || !store.can('get')) return;
     const stored = await store.get(address, name);
     if (stored === null || !stored.startsWith(CACHE_ENVELOPE_MARKER)) return;
@@ -201,13 +257,27 @@ export async function importValues(scope: WriteScope, env: WriteEnv, request: Im
     ...(scope.override ? { override: scope.override } : {}),
     deleteSource: request.deleteSource,
     base: scope.base,
+    takesNative: takesNative(env),
   });
   if (!planned.ok) throw failure(planned.problem);
   const copies = planned.entries.filter((e): e is CopyEntry => e.kind === 'copy');
   const project = projectOf(scope);
   const address = { project, profile: request.profile };
 
-  const sourceStore = await open(env, { configFile: scope.configFile, project }, source, 'import');
+  const sourceStore = await openOrCli(env, { configFile: scope.configFile, ...address }, source, 'import');
+  if (sourceStore === 'cli' || (await anyViaCli(scope, env, address, copies))) {
+    // `secretspec import` copies the whole profile, so a source or a destination only it can reach gets the whole import.
+    const profile = scope.profiles.get(request.profile)!;
+    const names = [...profile.secrets.keys()];
+    const composed = new Set(names.filter((n) => profile.secrets.get(n)!.fields.composed !== undefined));
+    const done = await env.cli!.import({ ...request, names, composed });
+    if (!done.ok) throw cliRefusal(done);
+    if (!request.dryRun) {
+      env.wrote();
+      env.log(`import from ${source.display} into profile ${request.profile} through the secretspec CLI: ${summary(done.items)}`);
+    }
+    return { items: done.items };
+  }
   requireReads(sourceStore, 'the import source');
   if (request.deleteSource && !sourceStore.can('delete')) {
     throw new ProviderError('capability_required', `provider '${source.display}' does not support deleting secrets and cannot be used with import --delete-source`);
@@ -243,9 +313,18 @@ export async function importValues(scope: WriteScope, env: WriteEnv, request: Im
   }
 }
 
+/** Whether a destination of the import is a store only the CLI reaches. */
+async function anyViaCli(scope: WriteScope, env: WriteEnv, address: Address, copies: readonly CopyEntry[]): Promise<boolean> {
+  if (!env.cli) return false;
+  for (const group of groupByUri(copies)) {
+    if ((await openOrCli(env, { configFile: scope.configFile, ...address }, group.at, 'import')) === 'cli') return true;
+  }
+  return false;
+}
+
 async function readDestinations(scope: WriteScope, env: WriteEnv, address: Address, copies: readonly CopyEntry[], held: Holdings): Promise<void> {
   for (const group of groupByUri(copies)) {
-    const store = await open(env, { configFile: scope.configFile, project: address.project }, group.at, 'import');
+    const store = await open(env, { configFile: scope.configFile, ...address }, group.at, 'import');
     requireReads(store, 'the import destination');
     const values = await readByName(store, address, group.entries.map((e) => ({ name: e.name, key: e.key })));
     for (const e of group.entries) {
@@ -359,6 +438,8 @@ export interface ReflectRequest {
   directory: string;
   /** The manifest already there, which relative paths resolve against; null when there is none. */
   configFile: string | null;
+  /** The profile whose declarations are asked for, for a store that answers per profile. */
+  profile?: string;
   home?: string;
 }
 
@@ -368,7 +449,7 @@ export async function reflectFrom(env: WriteEnv, request: ReflectRequest): Promi
   const resolved = reflectSource(request.from);
   if (isProblem(resolved)) throw failure(resolved);
   const source = request.configFile ? resolved : anchorRelativePath(resolved, request.directory, request.home);
-  const store = await open(env, { configFile: request.configFile, project: request.project }, source, 'reflect');
+  const store = await open(env, { configFile: request.configFile, project: request.project, ...(request.profile !== undefined ? { profile: request.profile } : {}) }, source, 'reflect');
   if (!store.can('reflect')) {
     throw new ProviderError('capability_required', `Provider '${resolved.display}' does not support reflection (${store.label} advertises ${advertised(store)})`);
   }

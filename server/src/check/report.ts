@@ -4,7 +4,7 @@
 import type { ConstraintViolation, ErrorKind, ReportSecret, ResolutionReport, Unresolved } from '../../../protocol/src';
 import { generationEnabled, type EffectiveProfile, type EffectiveSecret } from '../manifest/effective';
 import type { GroupMembership } from '../manifest/model';
-import { parseTemplate } from '../manifest/template';
+import { parseTemplate, type TemplateRef } from '../manifest/template';
 
 /** What walking a secret's route found out. */
 export type Presence =
@@ -107,25 +107,44 @@ export function buildReport(input: ReportInput): { report: ResolutionReport; unr
       if (state) status.set(name, state);
     }
 
-    // Compositions follow their dependencies, possibly through other compositions.
-    const composedState = (s: EffectiveSecret, seen: Set<string>): State => {
-      const known = status.get(s.name);
+    // Compositions follow their dependencies, possibly through other
+    // compositions: depth-first with an explicit stack (a chain thousands deep
+    // must not overflow the call stack), each composition's state kept once
+    // known. A reference back into the walk is a cycle, which never resolves.
+    const composedState = (root: EffectiveSecret): State => {
+      const known = status.get(root.name);
       if (known) return known;
-      if (seen.has(s.name)) return 'missing';
-      seen.add(s.name);
-      const parsed = parseTemplate(s.fields.composed!.value);
-      let result: State = 'resolved';
-      for (const ref of parsed.refs) {
-        const dep = profile.secrets.get(ref.name);
-        const st = !dep ? 'missing' : dep.fields.composed !== undefined ? composedState(dep, seen) : (status.get(dep.name) ?? 'missing');
-        if (st === 'missing') return 'missing';
-        if (st === 'unknown') result = 'unknown';
+      const visiting = new Set<string>();
+      const frames: Array<{ s: EffectiveSecret; refs: TemplateRef[]; ok: boolean; next: number; result: State }> = [];
+      const enter = (s: EffectiveSecret) => {
+        visiting.add(s.name);
+        const parsed = parseTemplate(s.fields.composed!.value);
+        frames.push({ s, refs: parsed.refs, ok: parsed.ok, next: 0, result: parsed.ok ? 'resolved' : 'missing' });
+      };
+      let done: State = 'missing';
+      enter(root);
+      while (frames.length) {
+        const frame = frames[frames.length - 1]!;
+        if (frame.result !== 'missing' && frame.next < frame.refs.length) {
+          const dep = profile.secrets.get(frame.refs[frame.next++]!.name);
+          let st: State | undefined;
+          if (!dep) st = 'missing';
+          else if (dep.fields.composed === undefined) st = status.get(dep.name) ?? 'missing';
+          else st = status.get(dep.name) ?? (visiting.has(dep.name) ? 'missing' : undefined);
+          if (st === undefined) enter(dep!);
+          else if (st !== 'resolved') frame.result = st === 'missing' ? 'missing' : 'unknown';
+          continue;
+        }
+        frames.pop();
+        status.set(frame.s.name, frame.result);
+        done = frame.result;
+        const parent = frames[frames.length - 1];
+        if (parent && done !== 'resolved') parent.result = done === 'missing' ? 'missing' : 'unknown';
       }
-      if (!parsed.ok) return 'missing';
-      return result;
+      return done;
     };
     for (const s of composed) {
-      const st = composedState(s, new Set());
+      const st = composedState(s);
       status.set(s.name, st);
       if (st === 'unknown') {
         const dep = parseTemplate(s.fields.composed!.value).refs.map((r) => unresolved.find((u) => u.name === r.name)).find(Boolean);

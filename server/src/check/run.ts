@@ -6,6 +6,7 @@
 import type { CheckResult } from '../../../protocol/src';
 import type { EffectiveProfile, EffectiveSecret } from '../manifest/effective';
 import type { MergedManifest } from '../manifest/model';
+import { parseTemplate } from '../manifest/template';
 import { builtinProvider } from '../providers/registry';
 import { ProviderError, type KeyOutcome, type Stores } from '../providers/store';
 import { redactSpec, splitSpec } from '../providers/uri';
@@ -32,12 +33,21 @@ export interface CheckInput extends Routing {
    * bundled providers rebuild it from their configuration. Credential-free.
    */
   canonical?: (uri: string) => string | undefined;
+  /**
+   * Whether a store no plugin serves (`plugin_not_installed`) is one the
+   * user's `secretspec` CLI answers: its secrets are then reported in the
+   * profile's `delegated`, for a CLI check to replace their entries.
+   */
+  delegable?: (uri: string) => boolean;
 }
 
-export async function runCheck(input: CheckInput): Promise<CheckResult> {
+/** One profile's native check, with the secrets it leaves to the CLI (issue 11). */
+export type NativeProfileCheck = CheckResult['results'][number] & { delegated: string[] };
+
+export async function runCheck(input: CheckInput): Promise<{ results: NativeProfileCheck[] }> {
   const project = input.manifest.project.name?.value ?? '';
   const names = input.only?.length ? input.only.filter((p) => input.profiles.has(p)) : [...input.profiles.keys()];
-  const results: CheckResult['results'] = [];
+  const results: NativeProfileCheck[] = [];
   for (const name of names) {
     const profile = input.profiles.get(name)!;
     results.push({ profile: name, ...(await checkProfile(profile, project, input)) });
@@ -63,12 +73,15 @@ interface Walk {
   manifest: MergedManifest;
   where: { project: string; profile: string };
   untrusted: boolean;
+  takesNative: (uri: string) => boolean;
+  /** Positions of secrets whose route reached a store only the CLI answers. */
+  delegated: Set<number>;
 }
 
 /** Queues the secret at `position` for `endpoint`, or settles it when its address cannot be asked there. */
 function enqueue(batches: Map<string, Batch>, walk: Walk, endpoint: Endpoint, position: number, chain: Endpoint[]): void {
   const secret = walk.secrets[position]!;
-  const addressed = walk.untrusted ? { ok: true as const, key: secret.name } : addressKey(secret, endpoint, walk.manifest, walk.where);
+  const addressed = walk.untrusted ? { ok: true as const, key: secret.name } : addressKey(secret, endpoint, walk.manifest, walk.where, walk.takesNative);
   if (!addressed.ok) {
     walk.presence[position] = { kind: 'unknown', provider: endpoint.display, error: addressed.problem.kind, message: addressed.problem.message };
     return;
@@ -93,6 +106,8 @@ async function checkProfile(profile: EffectiveProfile, project: string, input: C
     manifest: input.manifest,
     where: { project, profile: profile.name },
     untrusted: input.untrusted === true,
+    takesNative: (uri) => input.stores.takesNativeAddresses?.(uri) ?? false,
+    delegated: new Set(),
   };
   // Most secrets share a handful of chains: resolve each distinct chain once.
   const routes = new Map<string, Route>();
@@ -147,6 +162,8 @@ async function checkProfile(profile: EffectiveProfile, project: string, input: C
             presence[at] = { kind: 'unknown', provider: endpoint.display, error: 'invalid_response', message: `${endpoint.display} gave no answer for ${key}` };
           } else if (!a.ok) {
             presence[at] = { kind: 'unknown', provider: endpoint.display, error: a.error.kind, message: a.error.message };
+            // The CLI walks the whole chain itself, fallbacks included, so the whole secret goes to it.
+            if (a.error.kind === 'plugin_not_installed' && input.delegable?.(endpoint.uri)) walk.delegated.add(at);
           } else if (a.value) {
             presence[at] = found;
           } else if (link + 1 < chains[i]!.length) {
@@ -168,7 +185,7 @@ async function checkProfile(profile: EffectiveProfile, project: string, input: C
         : input.defaultProvider
           ? (firstImplicit ?? defaultProviderLabel(input.defaultProvider, input.manifest, sourceLabel))
           : '';
-  return buildReport({
+  const built = buildReport({
     profile,
     presence,
     providerLabel,
@@ -179,11 +196,36 @@ async function checkProfile(profile: EffectiveProfile, project: string, input: C
       return !primary || builtinProvider(splitSpec(primary.uri).scheme)?.storesNothing !== true;
     },
   });
+  return { ...built, delegated: delegatedNames(profile, walk.delegated, built.unresolved) };
+}
+
+/**
+ * The delegated secrets by name, plus the compositions left unresolved
+ * because an input (directly or through another composition) is delegated:
+ * the CLI resolves those too, having seen every input.
+ */
+function delegatedNames(profile: EffectiveProfile, positions: ReadonlySet<number>, unresolved: readonly { name: string }[]): string[] {
+  if (!positions.size) return [];
+  const names = new Set<string>();
+  let index = -1;
+  for (const name of profile.secrets.keys()) if (positions.has(++index)) names.add(name);
+  const pending = new Set(unresolved.map((u) => u.name).filter((n) => profile.secrets.get(n)?.fields.composed !== undefined));
+  // Until nothing changes: a composition may depend on another composition.
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const name of pending) {
+      if (!parseTemplate(profile.secrets.get(name)!.fields.composed!.value).refs.some((r) => names.has(r.name))) continue;
+      names.add(name);
+      pending.delete(name);
+      grew = true;
+    }
+  }
+  return [...names].sort();
 }
 
 async function ask(input: CheckInput, endpoint: Endpoint, address: { project: string; profile: string }, keys: string[]): Promise<Record<string, KeyOutcome<boolean>>> {
   try {
-    const store = await input.stores.open(endpoint.uri, { configFile: input.configFile, project: address.project, command: 'check' });
+    const store = await input.stores.open(endpoint.uri, { configFile: input.configFile, project: address.project, command: 'check', profile: address.profile });
     // Two secrets may share one native key; the store is asked about it once.
     return await store.presence(address, [...new Set(keys)]);
   } catch (error) {

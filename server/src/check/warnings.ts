@@ -23,10 +23,20 @@ export function presenceWarnings(result: CheckResult, map: SourceMap): Problem[]
     problems.push({
       code: 'missing-required-secret',
       severity: 'warning',
-      message: `Required secret '${name}' is missing in ${profiles.length === 1 ? 'profile' : 'profiles'} ${profiles.map((p) => `'${p}'`).join(', ')}. Set it with "SecretSpec: Set secret value…" or import it.`,
+      message: `Required secret '${name}' is missing in ${profiles.length === 1 ? 'profile' : 'profiles'} ${profiles.map((p) => `'${p}'`).join(', ')}. Set it with "SecretSpec: Set Secret Value…" or "SecretSpec: Import Secrets…".`,
       at,
       data: { name, profiles },
     });
   }
   return problems;
+}
+
+/**
+ * The warnings of a check made on an earlier text, placed on the current one:
+ * each stays only where the current text still declares that secret at the
+ * same path (its range is then taken from the current text); the rest are
+ * dropped until the next check, never shown where some other text had them.
+ */
+export function reanchored(warnings: readonly Problem[], map: SourceMap): Problem[] {
+  return warnings.filter((w) => map.get(w.at.path) !== undefined);
 }

@@ -11,7 +11,7 @@ import { builtinProvider, isBuiltinScheme } from '../providers/registry';
 import type { PathBase } from '../providers/scheme';
 import { undefinedAliasMessage } from '../providers/specs';
 import { readProviderUri, splitSpec } from '../providers/uri';
-import { addressKey, type Problem } from './address';
+import { addressKey, type Problem, type TakesNative } from './address';
 import { endpoint, namesStore, noProviderMessage, type Endpoint } from './route';
 
 export type { Problem } from './address';
@@ -136,6 +136,7 @@ export interface WriteInput {
   /** SECRETSPEC_PROVIDER: where every write goes. */
   override?: string;
   base: PathBase;
+  takesNative?: TakesNative;
 }
 
 export function profileProblem(profiles: ReadonlyMap<string, EffectiveProfile>, profile: string): Problem | undefined {
@@ -171,7 +172,7 @@ export function planWrite(input: WriteInput): WritePlan {
   const route = writeRoute(secret, input.manifest, input.defaultProvider, input.override);
   if (isProblem(route)) return { problem: route };
   const project = input.manifest.project.name?.value ?? '';
-  const addressed = addressKey(secret, route.primary, input.manifest, { project, profile: input.profile });
+  const addressed = addressKey(secret, route.primary, input.manifest, { project, profile: input.profile }, input.takesNative);
   const key = addressed.ok ? addressed.key : secret.name;
   const target = describeTarget(route.primary.uri, { project, profile: input.profile, key }, input.base);
   const problem = addressed.ok ? readOnlyProblem(route.primary) : addressed.problem;
@@ -205,6 +206,7 @@ export interface ImportInput {
   override?: string;
   deleteSource: boolean;
   base: PathBase;
+  takesNative?: TakesNative;
 }
 
 /**
@@ -230,8 +232,8 @@ export function planImport(input: ImportInput): { ok: true; entries: ImportEntry
     const route = writeRoute(secret, input.manifest, input.defaultProvider, input.override);
     if (isProblem(route)) return { ok: false, problem: route };
     const where = { project, profile: input.profile.name };
-    const from = addressKey(secret, input.source, input.manifest, where);
-    const to = addressKey(secret, route.primary, input.manifest, where);
+    const from = addressKey(secret, input.source, input.manifest, where, input.takesNative);
+    const to = addressKey(secret, route.primary, input.manifest, where, input.takesNative);
     if (!from.ok) {
       entries.push({ name: secret.name, kind: 'skipped', message: from.problem.message });
       continue;

@@ -85,6 +85,11 @@ export class CliBridge {
     return `secretspec ${formatVersion(this.options.version)}`;
   }
 
+  /** The CLI's release, e.g. `0.21.1`. */
+  get release(): string {
+    return formatVersion(this.options.version);
+  }
+
   /** The user asked to check again, or a store changed outside the bridge. */
   invalidate(manifest?: string): void {
     this.cache.invalidate(manifest);

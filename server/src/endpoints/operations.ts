@@ -33,6 +33,8 @@ import {
 import { EndpointError, type EndpointConnection, type EndpointSession } from './session';
 
 const MAX_BATCH = 1024;
+/** How long a read refused for capacity waits before it is asked once more. */
+const CAPACITY_RETRY_MS = 50;
 
 export type Outcome<T> = { ok: true; value: T } | { ok: false; error: ProviderError };
 
@@ -41,6 +43,23 @@ export interface Query {
   /** Unique per call: the secret's name. */
   name: string;
   address: Address;
+}
+
+/**
+ * A read, asked once more when the endpoint refused it as `unavailable`:
+ * the secretspec-ipc server frees a request's in-flight slot only after it
+ * has written the answer, so a host that sends its next request as soon as
+ * the answer arrives can be refused for capacity within the negotiated
+ * limit. A read changes nothing, so asking again is safe; writes never are.
+ */
+async function readCall(session: EndpointSession, method: string, params: object): Promise<unknown> {
+  try {
+    return await session.call(method, params);
+  } catch (error) {
+    if (!(error instanceof EndpointError && error.wireKind === 'unavailable')) throw error;
+    await new Promise((resolve) => setTimeout(resolve, CAPACITY_RETRY_MS));
+    return session.call(method, params);
+  }
 }
 
 function invalid(session: EndpointSession, method: string, problem: string): EndpointError {
@@ -113,7 +132,7 @@ async function reads(session: EndpointSession, connection: EndpointConnection, q
       const batch = queries.slice(i, i + MAX_BATCH);
       const names = batch.map((q) => q.name);
       try {
-        const result = await session.call(METHOD.getMany, { requests: batch.map((q) => ({ name: q.name, address: wireAddress(q.address) })) });
+        const result = await readCall(session, METHOD.getMany, { requests: batch.map((q) => ({ name: q.name, address: wireAddress(q.address) })) });
         decoded(session, METHOD.getMany, decodeGetMany(result, names)).forEach((read, j) => {
           if (read.found) keep(read.value);
           out.set(names[j]!, { ok: true, value: read });
@@ -128,7 +147,7 @@ async function reads(session: EndpointSession, connection: EndpointConnection, q
   await Promise.all(
     queries.map(async (q) => {
       try {
-        const read = decoded(session, METHOD.get, decodeGet(await session.call(METHOD.get, { address: wireAddress(q.address) })));
+        const read = decoded(session, METHOD.get, decodeGet(await readCall(session, METHOD.get, { address: wireAddress(q.address) })));
         if (read.found) keep(read.value);
         out.set(q.name, { ok: true, value: read });
       } catch (error) {
@@ -152,7 +171,7 @@ export async function presence(session: EndpointSession, queries: readonly Query
     await Promise.all(
       ready.queries.map(async (q) => {
         try {
-          out.set(q.name, { ok: true, value: decoded(session, METHOD.exists, decodeFlag(await session.call(METHOD.exists, { address: wireAddress(q.address) }), 'exists')) });
+          out.set(q.name, { ok: true, value: decoded(session, METHOD.exists, decodeFlag(await readCall(session, METHOD.exists, { address: wireAddress(q.address) }), 'exists')) });
         } catch (error) {
           out.set(q.name, { ok: false, error: asError(error, session) });
         }

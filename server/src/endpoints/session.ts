@@ -752,6 +752,11 @@ export class EndpointSession {
     return this.options.label;
   }
 
+  /** The running endpoint's process id, so a dying server can take it down with it. */
+  get pid(): number | undefined {
+    return this.connection?.pid;
+  }
+
   /** The live connection, started (or restarted) if needed. */
   ready(): Promise<EndpointConnection> {
     if (this.closed) return Promise.reject(new EndpointError('internal', `${this.label}: this session was closed; ask for a new one`));

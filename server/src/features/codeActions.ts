@@ -20,7 +20,17 @@ interface Fix {
 }
 
 /** Spec-issue codes whose `data.replacement` is a whole provider spec (string content, not TOML). */
-const SPEC_REPLACEMENT_CODES = new Set(['invalid-scheme-1password', 'file-without-path', 'unknown-provider', 'invalid-provider-uri']);
+const SPEC_REPLACEMENT_CODES = new Set([
+  'invalid-scheme-1password',
+  'file-without-path',
+  'unknown-provider',
+  'invalid-provider-uri',
+  'plugin-not-installed',
+  'address-in-provider-uri',
+  'file-host-lowercased',
+  'uri-missing-path',
+  'uri-path-ignored',
+]);
 
 /** `API_KEY` → `Api key`: a placeholder description that is never empty. */
 export function describeName(name: string): string {
@@ -257,11 +267,34 @@ function fixesFor(d: Diagnostic, analysis: Analysis, uri: string): Fix[] {
   return [];
 }
 
+/**
+ * A missing secret is fixed by giving it a value, which only the client can
+ * ask for: its Set and Import commands, each given the shape of the Secrets
+ * view's row it would be run from (`uri` as a string). A composition has no
+ * value of its own, so it gets Import only.
+ */
+function presenceActions(d: Diagnostic, analysis: Analysis, uri: string): CodeAction[] {
+  const data = (d.data ?? {}) as Record<string, unknown>;
+  const name = data['name'];
+  const profiles = Array.isArray(data['profiles']) ? data['profiles'].filter((p): p is string => typeof p === 'string') : [];
+  if (typeof name !== 'string') return [];
+  const action = (title: string, command: string, argument: unknown): CodeAction => ({ title, kind: CodeActionKind.QuickFix, diagnostics: [d], command: { title, command, arguments: [argument] } });
+  const composed = (profile: string) => analysis.validation.profiles?.get(profile)?.secrets.get(name)?.fields.composed !== undefined;
+  return [
+    ...profiles.filter((p) => !composed(p)).map((profile) => action(`Set ${name} in profile ${profile}…`, 'secretspec.setValue', { kind: 'secret', uri, profile, row: { name } })),
+    ...profiles.map((profile) => action(`Import secrets into profile ${profile}…`, 'secretspec.import', { kind: 'profile', uri, row: { profile } })),
+  ];
+}
+
 export function codeActions(analysis: Analysis, uri: string, diagnostics: readonly Diagnostic[]): CodeAction[] {
   const map = analysis.load.root.map;
   const out: CodeAction[] = [];
   for (const d of diagnostics) {
     if (d.source !== 'secretspec') continue;
+    if (d.code === 'missing-required-secret') {
+      out.push(...presenceActions(d, analysis, uri));
+      continue;
+    }
     for (const fix of fixesFor(d, analysis, uri)) {
       out.push({
         title: fix.title,

@@ -7,6 +7,7 @@ import { isManifestUri } from '../manifest/documents';
 import type { ServerContext } from '../context';
 import { codeActions } from './codeActions';
 import { completions } from './completion';
+import { registerFormatting } from './formatting';
 import type { Analysis } from '../manifest/analysis';
 import { hover } from './hover';
 import { inlayHints } from './inlayHints';
@@ -105,6 +106,8 @@ export function registerEditingFeatures(context: ServerContext): ServerCapabilit
     return inlayHints(got.analysis, got.offset(params.range.start), got.offset(params.range.end));
   });
 
+  registerFormatting(context);
+
   return {
     completionProvider: { triggerCharacters: ['[', '"', "'", '{', '$', '.', ','] },
     hoverProvider: true,
@@ -114,5 +117,6 @@ export function registerEditingFeatures(context: ServerContext): ServerCapabilit
     referencesProvider: true,
     renameProvider: { prepareProvider: true },
     inlayHintProvider: true,
+    documentFormattingProvider: true,
   };
 }

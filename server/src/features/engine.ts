@@ -1,8 +1,11 @@
 // Which SecretSpec release the manifests are checked against, as the server
 // learns it: the user's CLI (trusted workspaces only: finding it runs it),
-// else the newest release known. Tells the client whenever it changes.
+// else the newest release known. Tells the client whenever it changes, and
+// keeps the one bridge to that CLI (issue 11), made again only when the CLI,
+// its release or the run timeout changes, so its check cache survives.
 import type { Connection } from 'vscode-languageserver/node';
 import { DidChangeEngineNotification, type DidChangeEngineParams } from '../../../protocol/src';
+import { CliBridge } from '../cliBridge/bridge';
 import { diskLookup, locateCli, readCliVersion } from '../engine/cli';
 import { DEFAULT_ENGINE, formatVersion, type Engine } from '../engine/version';
 
@@ -12,11 +15,18 @@ export interface EngineHost {
   workspaceFolders(): readonly string[];
   /** The `secretspec.cli.path` setting, when set. */
   cliPath(): Promise<string | undefined>;
+  /** The `secretspec.cli.timeoutMs` setting, when set. */
+  cliTimeoutMs(): Promise<number | undefined>;
+  /** Receives the bridge's one line per run (operation, duration, outcome; never CLI output). */
+  log(line: string): void;
+  /** The extension's version, which SecretSpec records as `--caller-version` in its audit log. */
+  callerVersion?: string;
 }
 
 export class EngineService {
   current: Engine = DEFAULT_ENGINE;
   private pending: Promise<boolean> | undefined;
+  private cli: { key: string; bridge: CliBridge } | undefined;
 
   constructor(private readonly host: EngineHost) {}
 
@@ -26,8 +36,14 @@ export class EngineService {
     return (this.pending ??= this.look().finally(() => (this.pending = undefined)));
   }
 
+  /** The bridge to the user's CLI; undefined without one (always so in Restricted Mode). */
+  bridge(): CliBridge | undefined {
+    return this.cli?.bridge;
+  }
+
   private async look(): Promise<boolean> {
     const before = this.current;
+    const timeoutMs = await this.host.cliTimeoutMs();
     let next: Engine;
     if (!this.host.trusted()) next = { ...DEFAULT_ENGINE, reason: 'Restricted Mode: the secretspec CLI is not started' };
     else {
@@ -39,6 +55,12 @@ export class EngineService {
       }
     }
     this.current = next;
+    const key = next.cli ? `${next.cli}\u0000${formatVersion(next.version)}\u0000${timeoutMs ?? ''}` : '';
+    if (this.cli?.key !== key) {
+      this.cli = next.cli
+        ? { key, bridge: new CliBridge({ cli: next.cli, version: next.version, trusted: this.host.trusted, log: this.host.log, ...(this.host.callerVersion ? { callerVersion: this.host.callerVersion } : {}), ...(timeoutMs !== undefined ? { timeoutMs } : {}) }) }
+        : undefined;
+    }
     const changed = before.cli !== next.cli || formatVersion(before.version) !== formatVersion(next.version);
     const params: DidChangeEngineParams = {
       version: formatVersion(next.version),

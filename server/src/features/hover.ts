@@ -6,7 +6,7 @@ import { MarkupKind, type Hover } from 'vscode-languageserver/node';
 import type { EffectiveSecret } from '../manifest/effective';
 import type { Span } from '../manifest/locate';
 import type { AliasModel, MergedManifest } from '../manifest/model';
-import { pathKey, type TomlPath } from '../manifest/path';
+import type { TomlPath } from '../manifest/path';
 import { storageAddress } from '../providers/describe';
 import { builtinProvider } from '../providers/registry';
 import { classifySpec } from '../providers/specs';
@@ -34,7 +34,7 @@ const code = (s: string) => `\`${s.replace(/`/g, "'")}\``;
 export function hover(analysis: Analysis, complete: Analysis | undefined, offset: number, env: HoverEnv): Hover | null {
   const map = analysis.load.root.map;
   const keys = keySpans(map);
-  const occ = occurrenceAt(occurrences(map, keys), offset);
+  const occ = occurrenceAt(occurrences(map), offset);
   const model = complete ?? analysis;
   const aliasScope = model.load.merged && withUserAliases(model.load.merged, env.userAliases);
   const range = (s: Span) => ({ start: map.positionAt(s.start), end: map.positionAt(s.end) });
@@ -47,7 +47,7 @@ export function hover(analysis: Analysis, complete: Analysis | undefined, offset
   for (const [k, spans] of keys) {
     const s = spans.find((sp) => sp.start <= offset && offset < sp.end);
     if (!s) continue;
-    const node = map.all().find((n) => pathKey(n.path) === k);
+    const node = map.getByKey(k);
     if (!node) continue;
     const text = keyHover(node.path, model, env.engine ?? DEFAULT_ENGINE);
     if (text) return md(text, s);

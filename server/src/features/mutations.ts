@@ -17,7 +17,7 @@ import {
   type SetParams,
   type WriteTargetParams,
 } from '../../../protocol/src';
-import { deleteValue, importValues, reflectFrom, setValue, writeTarget, type SecretRef, type WriteEnv, type WriteScope } from '../check/mutate';
+import { deleteValue, importValues, reflectFrom, setValue, writeTarget, type CliWrites, type SecretRef, type WriteEnv, type WriteScope } from '../check/mutate';
 import type { ServerContext } from '../context';
 import { asResponseError, documentUri, optionalBoolean, parsedAnalysis, requestFailure, requireString } from './requestParams';
 
@@ -30,8 +30,9 @@ function secretOf(params: { profile?: unknown; name?: unknown }): SecretRef {
 }
 
 export function registerMutations(ctx: ServerContext): void {
-  const env = (uri?: string): WriteEnv => ({
+  const env = (uri?: string, cli?: CliWrites): WriteEnv => ({
     stores: ctx.stores,
+    ...(cli ? { cli } : {}),
     trusted: ctx.options.trusted === true,
     log: (line) => ctx.connection.console.log(line),
     wrote: () => {
@@ -50,6 +51,40 @@ export function registerMutations(ctx: ServerContext): void {
     };
   }
 
+  /** The user's CLI for the stores of this manifest no plugin serves; it needs the manifest as a file. */
+  function cliFor(uri: string, scope: WriteScope): CliWrites | undefined {
+    const cli = ctx.cli();
+    const manifest = scope.configFile;
+    if (!cli || manifest === null) return undefined;
+    const { bridge } = cli;
+    const project = scope.manifest.project.name?.value ?? '';
+    const at = (s: SecretRef) => ({ manifest, project, profile: s.profile, name: s.name });
+    return {
+      handles: cli.delegable,
+      describeTarget: (s) => bridge.describeTarget(at(s)),
+      set: (s, value) => bridge.set({ ...at(s), value }),
+      delete: (s) => bridge.delete(at(s)),
+      import: async (r) => {
+        // A dry run reads the profile's check report, kept by the same inputs a presence check uses.
+        const load = (await ctx.analysisFor(uri))?.load;
+        const userConfigText = cli.userConfigText();
+        return bridge.import({
+          manifest,
+          project,
+          profile: r.profile,
+          manifestText: load?.root.text ?? '',
+          ...(userConfigText !== undefined ? { userConfigText } : {}),
+          extra: load ? [...load.files.values()].map((f) => f.text) : [],
+          from: r.from,
+          names: r.names,
+          composed: r.composed,
+          dryRun: r.dryRun,
+          deleteSource: r.deleteSource,
+        });
+      },
+    };
+  }
+
   const handle =
     <P, R>(run: (params: P) => Promise<R>) =>
     async (params: P): Promise<R> => {
@@ -65,7 +100,8 @@ export function registerMutations(ctx: ServerContext): void {
     handle(async (p: WriteTargetParams) => {
       const uri = documentUri(p);
       const secret = secretOf(p);
-      return writeTarget(await scopeOf(uri), env(uri), secret, p.withDeletable === true);
+      const scope = await scopeOf(uri);
+      return writeTarget(scope, env(uri, cliFor(uri, scope)), secret, p.withDeletable === true);
     }),
   );
   ctx.connection.onRequest(
@@ -74,7 +110,8 @@ export function registerMutations(ctx: ServerContext): void {
       const uri = documentUri(p);
       const secret = secretOf(p);
       const value = requireString(p.value, 'value');
-      return setValue(await scopeOf(uri), env(uri), secret, value);
+      const scope = await scopeOf(uri);
+      return setValue(scope, env(uri, cliFor(uri, scope)), secret, value);
     }),
   );
   ctx.connection.onRequest(
@@ -82,7 +119,8 @@ export function registerMutations(ctx: ServerContext): void {
     handle(async (p: DeleteParams) => {
       const uri = documentUri(p);
       const secret = secretOf(p);
-      return deleteValue(await scopeOf(uri), env(uri), secret);
+      const scope = await scopeOf(uri);
+      return deleteValue(scope, env(uri, cliFor(uri, scope)), secret);
     }),
   );
   ctx.connection.onRequest(
@@ -95,7 +133,8 @@ export function registerMutations(ctx: ServerContext): void {
         dryRun: optionalBoolean(p.dryRun, 'dryRun'),
         deleteSource: optionalBoolean(p.deleteSource, 'deleteSource'),
       };
-      return importValues(await scopeOf(uri), env(uri), request);
+      const scope = await scopeOf(uri);
+      return importValues(scope, env(uri, cliFor(uri, scope)), request);
     }),
   );
   ctx.connection.onRequest(
@@ -107,7 +146,7 @@ export function registerMutations(ctx: ServerContext): void {
       const directory = requireString(p.directory, 'directory', { nonEmpty: true });
       if (!path.isAbsolute(directory)) throw requestFailure('invalid_request', `'directory' must be an absolute path, got '${directory}'`);
       const manifestPath = path.join(directory, 'secretspec.toml');
-      return reflectFrom(env(), { from, project, directory, configFile: existsSync(manifestPath) ? manifestPath : null, ...home() });
+      return reflectFrom(env(), { from, project, directory, configFile: existsSync(manifestPath) ? manifestPath : null, ...(p.profile !== undefined ? { profile: p.profile } : {}), ...home() });
     }),
   );
 }

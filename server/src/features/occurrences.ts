@@ -64,8 +64,21 @@ export function dottedPrefix(text: string, keyStart: number, max: number): Span[
   return out;
 }
 
+// A source map never changes once built, and every hover, go-to and rename
+// on one version asks for the same lists: each is computed once per map, so
+// a request costs a lookup rather than a pass over the whole manifest.
+// Callers share the results and must not change them.
+const keySpansCache = new WeakMap<SourceMap, Map<string, Span[]>>();
+const occurrencesCache = new WeakMap<SourceMap, Occurrence[]>();
+
 /** Every written key token, by path. */
 export function keySpans(map: SourceMap): Map<string, Span[]> {
+  let out = keySpansCache.get(map);
+  if (!out) keySpansCache.set(map, (out = computeKeySpans(map)));
+  return out;
+}
+
+function computeKeySpans(map: SourceMap): Map<string, Span[]> {
   const out = new Map<string, Span[]>();
   const add = (path: TomlPath, span: Span) => {
     const k = pathKey(path);
@@ -144,7 +157,13 @@ function tokenName(text: string, span: Span): { name: string; inner: Span } {
   return { name: raw, inner: span };
 }
 
-export function occurrences(map: SourceMap, keys: Map<string, Span[]> = keySpans(map)): Occurrence[] {
+export function occurrences(map: SourceMap): Occurrence[] {
+  let out = occurrencesCache.get(map);
+  if (!out) occurrencesCache.set(map, (out = computeOccurrences(map, keySpans(map))));
+  return out;
+}
+
+function computeOccurrences(map: SourceMap, keys: Map<string, Span[]>): Occurrence[] {
   const text = map.text;
   const out: Occurrence[] = [];
   const pushKeys = (kind: OccurrenceKind, path: TomlPath, profile?: string) => {

@@ -9,6 +9,7 @@ import type { SourceMap, Span } from '../manifest/locate';
 import type { MergedManifest, Origin } from '../manifest/model';
 import { routeSpecs, type Routing } from '../check/route';
 import { redactSpec } from '../providers/uri';
+import { parseTemplate } from '../manifest/template';
 import type { ServerContext } from '../context';
 import { defaultProfile } from '../userConfig/defaults';
 import { documentUri, parsedAnalysis } from './requestParams';
@@ -54,6 +55,7 @@ function outlineSecret(analysis: Analysis, uri: string, secret: EffectiveSecret,
     providers: (fields.providers?.value ?? []).map(redactSpec),
     route: fields.composed !== undefined ? [] : routeSpecs(secret, routing.defaultProvider, routing.override).map(redactSpec),
     composed: fields.composed !== undefined,
+    ...(fields.composed !== undefined ? { inputs: [...new Set(parseTemplate(fields.composed.value).refs.map((r) => r.name))] } : {}),
     required: fields.required?.value !== false,
     declaration,
     ...(secret.own ? {} : { inheritedFrom: secret.base?.profile ?? 'default' }),

@@ -40,6 +40,24 @@ export function pluginSchemesOnPath(pathEnv: string | undefined, workspaceFolder
   return [...out].sort();
 }
 
+/** Schemes of SecretSpec 0.21 provider claims (`<scheme>.secretspec.json`) in the claim directories, vetted or not: names only, for "did you mean". */
+export function claimedSchemes(dirs: readonly string[]): string[] {
+  const out = new Set<string>();
+  for (const dir of dirs) {
+    let names: string[];
+    try {
+      names = readdirSync(dir);
+    } catch {
+      continue;
+    }
+    for (const name of names) {
+      const m = /^([a-z][a-z0-9+.-]*)\.secretspec\.json$/.exec(name);
+      if (m && !isBuiltinScheme(m[1]!)) out.add(m[1]!);
+    }
+  }
+  return [...out].sort();
+}
+
 const SKIP = new Set(['node_modules', 'target', 'dist', 'out']);
 
 function subdirs(dir: string): string[] {

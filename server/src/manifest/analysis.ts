@@ -3,6 +3,8 @@
 // caller passes (effective profiles and problems). The rules live above this
 // folder, so they come in as a function and nothing here imports them.
 import { promises as fs } from 'node:fs';
+import { resolve } from 'node:path';
+import { readRegularFile } from './safeRead';
 import type { EffectiveProfile } from './effective';
 import { loadManifest, type LoadResult, type ManifestIO } from './load';
 import { parseFile } from './parse';
@@ -30,17 +32,28 @@ export interface ParsedAnalysis {
 /** What validates a loaded manifest: the rules, for one environment. */
 export type Validate = (load: LoadResult) => Validation;
 
-/** Reads `extends` parents from disk; a file that cannot be read counts as missing. */
-export const diskReader: ManifestIO = {
-  async readFile(path) {
-    try {
-      return await fs.readFile(path, 'utf8');
-    } catch {
-      return undefined;
-    }
-  },
-  realpath: (path) => fs.realpath(path),
-};
+/**
+ * Reads `extends` parents from disk, only those `allowed` (the server allows
+ * a path outside every workspace folder in a trusted workspace only), and
+ * only regular files within the size and time bounds of readRegularFile. A
+ * file that is not read counts as missing.
+ */
+export function diskReaderFor(allowed: (path: string) => boolean): ManifestIO {
+  return {
+    async readFile(path) {
+      try {
+        if (!allowed(resolve(path)) || !allowed(await fs.realpath(path))) return undefined;
+        return (await readRegularFile(path)).toString('utf8');
+      } catch {
+        return undefined;
+      }
+    },
+    realpath: (path) => fs.realpath(path),
+  };
+}
+
+/** The reader of a trusted workspace: any regular file within the bounds. */
+export const diskReader: ManifestIO = diskReaderFor(() => true);
 
 export async function analyze(text: string, path: string | null, reader: ManifestIO, validate: Validate): Promise<Analysis> {
   const load = await loadManifest(parseFile(text, path), reader);

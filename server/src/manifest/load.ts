@@ -53,7 +53,7 @@ export async function loadManifest(root: ParsedFile, io: ManifestIO): Promise<Lo
     for (const entry of rootEntries) {
       const blame = (code: string, message: string) =>
         result.problems.push({ code, severity: 'error', message, at: { path: entry.at.path, part: 'value' } });
-      await loadParent(entry.value, root.path, [rootCanonical], loaded, ordered, result, io, blame, entry.at.path);
+      await loadParent(entry.value, root.path, new Set([rootCanonical]), loaded, ordered, result, io, blame, entry.at.path);
     }
   }
   ordered.push(read.doc);
@@ -64,7 +64,8 @@ export async function loadManifest(root: ParsedFile, io: ManifestIO): Promise<Lo
 async function loadParent(
   entry: string,
   declaringFile: string,
-  stack: string[],
+  /** The files on the way from the root here: one set, added to and removed from, so a deep chain costs linear memory. */
+  stack: Set<string>,
   loaded: Set<string>,
   ordered: DocumentModel[],
   result: LoadResult,
@@ -80,7 +81,7 @@ async function loadParent(
     return;
   }
   const canonical = await io.realpath(target).catch(() => resolve(target));
-  if (stack.includes(canonical)) {
+  if (stack.has(canonical)) {
     blame('extends-cycle', `Circular dependency detected: Configuration file ${canonical} is part of a circular dependency chain`);
     return;
   }
@@ -100,9 +101,11 @@ async function loadParent(
     blame('extends-parent-error', `${target}${where}: ${p.message}`);
   }
   if (fatal.length) return;
+  stack.add(canonical);
   for (const e of read.doc.project?.extends ?? []) {
-    await loadParent(e.value, canonical, [...stack, canonical], loaded, ordered, result, io, blame, rootEntry);
+    await loadParent(e.value, canonical, stack, loaded, ordered, result, io, blame, rootEntry);
   }
+  stack.delete(canonical);
   loaded.add(canonical);
   ordered.push(read.doc);
 }
@@ -118,6 +121,9 @@ function locate(parsed: ParsedFile, path: TomlPath): string {
 /** Fold documents from earliest to latest (manifest-rules §8.3). */
 export function merge(docs: DocumentModel[]): MergedManifest {
   const merged: MergedManifest = { project: {}, profiles: new Map(), providers: new Map(), scopes: new Map(), files: [] };
+  // Profiles this merge combined itself: their maps are its own, so a later
+  // file adds to them in place (a copy per file is quadratic in a long chain).
+  const own = new Set<ProfileModel>();
   for (const doc of docs) {
     merged.files.push(doc.file);
     if (doc.project) {
@@ -133,7 +139,9 @@ export function merge(docs: DocumentModel[]): MergedManifest {
         merged.profiles.set(name, profile);
         continue;
       }
-      const combined: ProfileModel = { name, at: profile.at, secrets: new Map(earlier.secrets) };
+      const combined: ProfileModel = own.has(earlier) ? earlier : { name, at: profile.at, secrets: new Map(earlier.secrets) };
+      combined.at = profile.at;
+      own.add(combined);
       if (earlier.hasUnreadableSecret || profile.hasUnreadableSecret) combined.hasUnreadableSecret = true;
       for (const [s, decl] of profile.secrets) combined.secrets.set(s, decl);
       if (profile.defaults && earlier.defaults) {

@@ -64,6 +64,11 @@ export class SourceMap {
     return this.index().get(pathKey(path));
   }
 
+  /** The node whose `pathKey` is `key`. */
+  getByKey(key: string): NodeLocation | undefined {
+    return this.index().get(key);
+  }
+
   /** Every located node, in the order it was first written. */
   all(): readonly NodeLocation[] {
     this.index();

@@ -163,7 +163,10 @@ export class PluginHost implements Stores {
     const context = { ...options.context };
     // An empty reason is no reason: a plugin that needs one would refuse the session.
     context.reason = options.reason || context.reason || `secretspec:${options.project}:${options.command}`;
-    const key = JSON.stringify([uri, options.configFile, Object.entries(context).sort(([a], [b]) => a.localeCompare(b))]);
+    // A plugin's `reason` names the operation or, for a single-key one, the key (provider-protocol §hello), so its
+    // sessions differ by context; a bundled provider reads no context, so one session per store serves every
+    // operation instead of being started (and logged) again for each secret that is set.
+    const key = JSON.stringify([uri, options.configFile, resolution.source === 'bundled' ? [] : Object.entries(context).sort(([a], [b]) => a.localeCompare(b))]);
     let session = this.sessions.get(key);
     if (!session) {
       session = this.createSession(uri, resolution, setting, options.configFile, context);

@@ -16,7 +16,16 @@ export interface PluginSetting {
   enabled: boolean;
   /** Name patterns (`*`, `?`) of secrets the plugin may be asked about; absent means all. */
   allowedSecrets?: string[];
+  /**
+   * What the executable (this setting's `path`, else `secretspec-provider-<scheme>` on PATH) speaks:
+   * the draft line protocol unless this says `secretspec.provider` (SecretSpec 0.21 endpoints).
+   * The host cannot tell from the process (both wait for the host to write first), so it is told.
+   */
+  protocol: PluginProtocol;
 }
+
+export const PLUGIN_PROTOCOLS = ['draft', 'secretspec.provider'] as const;
+export type PluginProtocol = (typeof PLUGIN_PROTOCOLS)[number];
 
 const settingSchema = z
   .object({
@@ -25,6 +34,7 @@ const settingSchema = z
     timeoutMs: z.number().int().positive().max(600_000).optional(),
     enabled: z.boolean().optional(),
     allowedSecrets: z.array(z.string()).optional(),
+    protocol: z.enum(PLUGIN_PROTOCOLS).optional(),
   })
   .passthrough();
 
@@ -48,6 +58,7 @@ export function pluginSetting(settings: PluginSettings | undefined, scheme: stri
       ...(s.timeoutMs !== undefined ? { timeoutMs: s.timeoutMs } : {}),
       enabled: s.enabled ?? true,
       ...(s.allowedSecrets !== undefined ? { allowedSecrets: s.allowedSecrets } : {}),
+      protocol: s.protocol ?? 'draft',
     },
   };
 }

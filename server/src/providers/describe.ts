@@ -4,6 +4,7 @@
 // report names. Addresses only; never a value.
 import { builtinProvider } from './registry';
 import type { Coordinates, PathBase } from './scheme';
+import { nativeCoordinates, showKey } from './store';
 import { parseProviderUrl, readProviderUri, redactSpec, splitSpec } from './uri';
 
 export interface StorageAddress {
@@ -27,7 +28,9 @@ export function storageAddress(spec: string, at: Coordinates): StorageAddress | 
 export function describeTarget(uri: string, at: Coordinates, base: PathBase): string {
   const parsed = readProviderUri(uri);
   const described = parsed.ok ? builtinProvider(parsed.url.scheme)?.target?.(parsed.url, at, base, uri) : undefined;
-  return described ?? `${redactSpec(uri)}, project ${at.project}, profile ${at.profile}, key ${at.key}`;
+  if (described !== undefined) return described;
+  // A native address names its entry by itself, whatever the project and profile.
+  return nativeCoordinates(at.key) ? `${redactSpec(uri)}, ${showKey(at.key)}` : `${redactSpec(uri)}, project ${at.project}, profile ${at.profile}, key ${at.key}`;
 }
 
 /**

@@ -78,10 +78,56 @@ export interface StoreContext {
   project: string;
   /** The command (e.g. `check`), or the key of a single-key operation; a store may give it as its reason. */
   command: string;
+  /** The profile the operation is about, when it is about one: a store whose sessions are per profile starts that one. */
+  profile?: string;
 }
 
 /** Every provider family behind one door: the store a provider URI names. */
 export interface Stores {
   /** The store `uri` names, opened (past any handshake) for `context`. Rejects with a ProviderError. */
   open(uri: string, context: StoreContext): Promise<Store>;
+  /**
+   * Whether the store `uri` names takes native addresses (`ref`, `refs`
+   * coordinates, given as `nativeKey` keys), decided without starting it.
+   * Absent or false: only keys, and check/ refuses what it cannot map.
+   */
+  takesNativeAddresses?(uri: string): boolean;
+}
+
+/** Native coordinates, for a store that takes them (SecretSpec 0.21 endpoints). */
+export interface NativeCoordinates {
+  item: string;
+  field?: string;
+  vault?: string;
+  section?: string;
+  version?: string;
+}
+
+/**
+ * Keys stay strings through check/ (batched, deduplicated, matched to
+ * answers), so a native address travels as a key no secret name can be:
+ * secret names never contain NUL.
+ */
+const NATIVE_KEY = '\u0000native:';
+const NATIVE_ORDER = ['item', 'field', 'vault', 'section', 'version'] as const;
+
+/** The key that carries `coordinates` to a store that takes native addresses; equal coordinates give equal keys. */
+export function nativeKey(coordinates: NativeCoordinates): string {
+  const ordered: Record<string, string> = {};
+  for (const name of NATIVE_ORDER) if (coordinates[name] !== undefined) ordered[name] = coordinates[name]!;
+  return NATIVE_KEY + JSON.stringify(ordered);
+}
+
+/** The coordinates a `nativeKey` carries, or undefined for a plain key. */
+export function nativeCoordinates(key: string): NativeCoordinates | undefined {
+  return key.startsWith(NATIVE_KEY) ? (JSON.parse(key.slice(NATIVE_KEY.length)) as NativeCoordinates) : undefined;
+}
+
+/** SecretSpec's rendering order: outer scope first (config.rs `render`). */
+const RENDER_ORDER = ['vault', 'item', 'section', 'field', 'version'] as const;
+
+/** A key as messages show it: a native address by its coordinates, as SecretSpec renders them. */
+export function showKey(key: string): string {
+  const native = nativeCoordinates(key);
+  return native ? RENDER_ORDER.filter((n) => native[n] !== undefined).map((n) => `${n}=${native[n]}`).join(' ') : key;
 }

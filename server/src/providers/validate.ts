@@ -10,6 +10,12 @@ import { hierarchicalPartOf, parseProviderUrl, percentDecode, PLUGIN_SCHEME_PATT
 export interface CheckSpecOptions {
   /** Whether a plugin executable exists for a non-built-in scheme; omitted = don't check. */
   pluginInstalled?: (scheme: string) => boolean;
+  /**
+   * The served scheme (built in, or with a plugin or a claim) closest to one
+   * nobody serves, for "did you mean"; omitted = don't guess. Asked only
+   * then, since finding the installed ones reads directories.
+   */
+  closestScheme?: (scheme: string) => string | undefined;
 }
 
 const ONE_PASSWORD_MESSAGE = "Invalid scheme '1password'. Use 'onepassword' instead (e.g., onepassword://vault)";
@@ -129,10 +135,13 @@ function checkPluginSpec(scheme: string, issues: Issues, options: CheckSpecOptio
     issues.add('uri-too-long', `Invalid provider specification: the URI is ${length} characters long after percent-decoding; plugin provider URIs are limited to 1,024`);
   }
   if (options.pluginInstalled && !options.pluginInstalled(scheme)) {
+    // A scheme nobody serves is more often a typo of one that is served than a plugin still to install.
+    const close = options.closestScheme?.(scheme);
+    const fix = close ? issues.replacement(close + spec.slice(scheme.length)) : undefined;
     issues.add(
       'plugin-not-installed',
-      `no plugin installed for scheme '${scheme}': install secretspec-provider-${scheme} on PATH, or register it with a SecretSpec 0.21 provider claim providers.d/${scheme}.secretspec.json`,
-      { scheme },
+      `no plugin installed for scheme '${scheme}'${close ? `: did you mean '${close}'? Otherwise` : ':'} install secretspec-provider-${scheme} on PATH, or register it with a SecretSpec 0.21 provider claim providers.d/${scheme}.secretspec.json`,
+      { scheme, ...(close ? { suggestion: close } : {}), ...fix },
     );
   }
 }

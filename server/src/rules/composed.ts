@@ -54,31 +54,46 @@ export function checkComposedGraph(profile: EffectiveProfile, templates: Map<str
       }
     }
   }
+  // Depth-first with an explicit stack: a chain or cycle thousands deep must not overflow the call stack.
   const state = new Map<string, 'visiting' | 'done'>();
-  const stack: string[] = [];
+  const path: string[] = [];
+  const onPath = new Map<string, number>();
   const reported = new Set<string>();
-  const visit = (name: string): void => {
-    state.set(name, 'visiting');
-    stack.push(name);
-    const refs = templates.get(name);
-    for (const dep of refs ? depsOf(refs) : []) {
+  for (const start of [...templates.keys()].sort()) {
+    if (state.has(start)) continue;
+    const frames: Array<{ name: string; deps: string[]; next: number }> = [];
+    const enter = (name: string) => {
+      state.set(name, 'visiting');
+      onPath.set(name, path.length);
+      path.push(name);
+      const refs = templates.get(name);
+      frames.push({ name, deps: refs ? depsOf(refs) : [], next: 0 });
+    };
+    enter(start);
+    while (frames.length) {
+      const frame = frames[frames.length - 1]!;
+      if (frame.next === frame.deps.length) {
+        frames.pop();
+        path.pop();
+        onPath.delete(frame.name);
+        state.set(frame.name, 'done');
+        continue;
+      }
+      const dep = frame.deps[frame.next++]!;
       if (!templates.has(dep)) continue;
       if (state.get(dep) === 'visiting') {
-        const cycle = [...stack.slice(stack.indexOf(dep)), dep];
+        const cycle = [...path.slice(onPath.get(dep)), dep];
         const key = [...new Set(cycle)].sort().join();
         if (!reported.has(key)) {
           reported.add(key);
-          const from = profile.secrets.get(name)!.fields.composed!;
-          const ref = templates.get(name)!.find((t) => t.name === dep)!;
+          const from = profile.secrets.get(frame.name)!.fields.composed!;
+          const ref = templates.get(frame.name)!.find((t) => t.name === dep)!;
           r.error('composed-cycle', `Profile '${p}': composed secret cycle: ${cycle.join(' -> ')}`, from.at, 'value', {
             span: { start: ref.start, end: ref.end },
             data: { cycle },
           });
         }
-      } else if (!state.has(dep)) visit(dep);
+      } else if (!state.has(dep)) enter(dep);
     }
-    stack.pop();
-    state.set(name, 'done');
-  };
-  for (const name of [...templates.keys()].sort()) if (!state.has(name)) visit(name);
+  }
 }

@@ -3,7 +3,8 @@
 // they fail only when secrets are resolved, and the user's environment (a
 // provider installed later, SECRETSPEC_PROVIDER) can still decide otherwise.
 import { KeyOrigin, type AliasModel, type MergedManifest, type Origin, type Sourced } from '../manifest/model';
-import { builtinProvider, CACHE_CAPABLE_SCHEMES } from '../providers/registry';
+import { suggest } from '../manifest/suggest';
+import { BUILTIN_SCHEMES, builtinProvider, CACHE_CAPABLE_SCHEMES } from '../providers/registry';
 import type { SpecIssue } from '../providers/scheme';
 import { classifySpec, storageIdentity, undefinedAliasMessage, type SpecClass } from '../providers/specs';
 import { redactSpec, splitSpec } from '../providers/uri';
@@ -13,6 +14,8 @@ import type { Reporter } from './report';
 export interface ProviderEnvironment {
   /** Whether a plugin for a non-built-in scheme can be found (settings, bundled, PATH). Absent: don't say. */
   pluginInstalled?: (scheme: string) => boolean;
+  /** Non-built-in schemes with a plugin or a claim, for "did you mean" on one that has neither. */
+  installedSchemes?: () => readonly string[];
   /** The user config's `[defaults.providers]`: every manifest can name them, and its own `[providers]` win. */
   userAliases?: ReadonlyMap<string, AliasModel>;
 }
@@ -100,10 +103,16 @@ function checkList(list: Sourced<string[]>, ctx: Ctx): void {
   }
 }
 
+/** A served scheme within a typo of `scheme`: built in, else one with a plugin or a claim. */
+export function closestScheme(scheme: string, installed?: () => readonly string[]): string | undefined {
+  return suggest(scheme, [...BUILTIN_SCHEMES, ...(installed?.() ?? [])].filter((s) => s !== scheme));
+}
+
 function specIssues(spec: string, ctx: Ctx): SpecIssue[] {
   let issues = ctx.issues.get(spec);
   if (!issues) {
-    const options = ctx.env.pluginInstalled ? { pluginInstalled: ctx.env.pluginInstalled } : {};
+    const { pluginInstalled, installedSchemes } = ctx.env;
+    const options = { ...(pluginInstalled ? { pluginInstalled, closestScheme: (scheme: string) => closestScheme(scheme, installedSchemes) } : {}) };
     ctx.issues.set(spec, (issues = checkProviderSpec(spec, options)));
   }
   return issues;

@@ -34,6 +34,11 @@ export class UserConfigSource {
     return this.config;
   }
 
+  /** The file's text as last read, which the CLI reads too: part of what a CLI check's cached answer depends on. */
+  currentText(): string | undefined {
+    return this.text;
+  }
+
   /** Starts polling; changes are reported through onChange. */
   watch(): void {
     const interval = this.options.intervalMs ?? 1000;

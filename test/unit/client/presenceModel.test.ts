@@ -2,9 +2,9 @@
 // rows, ordering, the active profile and the welcome-view states.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { CheckResult, ReportSecret } from '../../../protocol/src';
+import type { CheckResult, OutlineResult, ReportSecret } from '../../../protocol/src';
 import {
-  adviceFor, buildProfiles, existingValue, healthOf, healthText, onlyProblems, profileDescription, profileSummary, secretStatus, viewState, shortProvider,
+  adviceFor, buildProfiles, existingValue, healthOf, healthText, isComposed, onlyProblems, profileDescription, profileSummary, secretStatus, statusLabel, viewState, shortProvider,
 } from '../../../client/src/views/presenceModel';
 
 const s = (name: string, over: Partial<ReportSecret> = {}): ReportSecret => ({
@@ -123,4 +123,31 @@ test('a dotenv file beside the manifest is shown by its relative path; anything 
   assert.equal(shortProvider('dotenv:/etc/app/.env', '/work/app'), 'dotenv:/etc/app/.env');
   assert.equal(shortProvider('dotenv:/work/application/.env', '/work/app'), 'dotenv:/work/application/.env');
   assert.equal(shortProvider('keyring', '/work/app'), 'keyring');
+});
+
+test('a composition SecretSpec reports missing reads as composed, names the missing input, and is not settable (issue 16 #3)', () => {
+  const secret = (name: string, inputs?: string[]) => ({
+    name, providers: [], route: inputs ? [] : ['vault'], composed: inputs !== undefined, required: true,
+    declaration: { uri: 'file:///m/secretspec.toml', range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } },
+    ...(inputs ? { inputs } : {}),
+  });
+  const outline: OutlineResult = {
+    project: 'shop',
+    profiles: [{ name: 'production', inherits: true, secrets: [secret('DB'), secret('LOG'), secret('DSN', ['DB', 'LOG'])] }],
+  };
+  const result: CheckResult = {
+    results: [{
+      profile: 'production',
+      report: { schema_version: 1, provider: 'keyring://', profile: 'production', secrets: [s('DB', { status: 'missing_required' }), s('DSN', { status: 'missing_required' }), s('LOG', { default_applied: true })] },
+      unresolved: [],
+    }],
+  };
+  const [prod] = buildProfiles(result, 'production', outline);
+  const dsn = prod!.secrets.find((r) => r.name === 'DSN')!;
+  assert.equal(dsn.status, 'composed_missing');
+  assert.deepEqual(dsn.missingInputs, ['DB']);
+  assert.equal(statusLabel(dsn), 'composed, missing DB');
+  assert.ok(isComposed(dsn.status), 'no Set or Delete for a composition');
+  assert.equal(prod!.missingRequired, 2, 'SecretSpec check fails on both');
+  assert.equal(buildProfiles(result, 'production')[0]!.secrets.find((r) => r.name === 'DSN')!.status, 'missing_required', 'without an outline, the report as it is');
 });

@@ -10,11 +10,14 @@ import { deleteDotenvValue, isDotenvKey, parseDotenv, setDotenvValue, type Doten
 import { createSession } from './session';
 import { dotenvPath } from '../../providers/schemes/dotenv';
 import { readProviderUri } from '../../providers/uri';
+import { readRegularFile, UnsafeRead } from '../../manifest/safeRead';
 
 async function readText(file: string): Promise<string | null> {
   try {
-    return await fs.readFile(file, 'utf8');
+    // Only a regular file, bounded: a FIFO, device or /proc file named by a manifest is never read.
+    return (await readRegularFile(file)).toString('utf8');
   } catch (err) {
+    if (err instanceof UnsafeRead) throw new OpFailure('invalid_request', `${err.message}; point the dotenv provider at a .env file`);
     const code = systemErrorCode(err);
     if (code === 'ENOENT') return null;
     if (code === 'EISDIR') throw new OpFailure('invalid_request', `${file} is a directory; point the dotenv provider at a file (e.g. dotenv:.env)`);

@@ -2,6 +2,7 @@
 // (A.7, §E), with SecretSpec's safety rules: every path component is one safe
 // filename, and no symbolic link inside the store is ever followed.
 import { randomBytes } from 'node:crypto';
+import { readRegularFile, UnsafeRead } from '../../manifest/safeRead';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { BundledProvider } from '../types';
@@ -70,7 +71,10 @@ class FileStore {
 
   async read(entry: string): Promise<string | null> {
     if (!(await this.entryExists(entry))) return null;
-    const bytes = await fs.readFile(entry);
+    // Bounded like every file a manifest names: the entry could be swapped for a FIFO after the check above.
+    const bytes = await readRegularFile(entry).catch((err: unknown) => {
+      throw err instanceof UnsafeRead ? new OpFailure('internal', `file provider entry ${err.message}`) : err;
+    });
     try {
       return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
     } catch {
