@@ -49,6 +49,13 @@ type CheckEntry = CheckResult['results'][number];
 
 export class PresenceChecks {
   private readonly warnings = new Map<string, Problem[]>();
+  /** Per manifest, which secrets (`profile\u0000name`) the last full check answered through the CLI, and how. */
+  private readonly viaCli = new Map<string, Map<string, string>>();
+  /** How the last full check of `uri` answered `name` in `profile` through the CLI, if it did. */
+  answeredViaCli(uri: string, profile: string, name: string): string | undefined {
+    return this.viaCli.get(uri)?.get(`${profile}\u0000${name}`);
+  }
+
   private readonly running = new Map<string, Promise<CheckResult>>();
   /** Bumped whenever something every check depends on changes, so no later request joins a check begun before. */
   private generation = 0;
@@ -154,6 +161,14 @@ export class PresenceChecks {
     for (const entry of native.results) result.results.push(await this.withCli(entry, { analysis, configFile, project, mayRun }));
     if (!only && this.latest.get(uri) === run) {
       this.warnings.set(uri, presenceWarnings(result, analysis.load.root.map));
+      const via = new Map<string, string>();
+      for (const entry of result.results) {
+        const cli = entry.cli;
+        if (!cli) continue;
+        const how = `via secretspec ${cli.version} in ${cli.durationMs} ms${cli.cached ? ' (kept from an earlier run)' : ''}`;
+        for (const name of cli.names) via.set(`${entry.profile}\u0000${name}`, how);
+      }
+      this.viaCli.set(uri, via);
       this.deps.warningsChanged(uri);
     }
     return result;

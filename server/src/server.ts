@@ -245,10 +245,13 @@ export function startServer(): Connection {
   // Whatever way the server ends, no plugin process outlives it.
   process.on('exit', () => {
     for (const pid of stores.livePids()) {
-      try {
-        process.kill(pid, 'SIGKILL');
-      } catch {
-        // Already gone.
+      // Plugins and endpoints lead their own process group: the group goes with them.
+      for (const target of [-pid, pid]) {
+        try {
+          process.kill(target, 'SIGKILL');
+        } catch {
+          // Already gone.
+        }
       }
     }
   });

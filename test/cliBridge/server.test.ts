@@ -92,7 +92,7 @@ NATIVE_COMPOSED = { description = "composed from a dotenv secret", composed = "\
     const client = await LspClient.start({ env, rootUri: pathToFileURL(ws).href, initializationOptions: { trusted: true } });
     const uri = client.open(manifest, text);
     const get = (name: string) => runOracle(['get', name, '--profile', 'default', '--file', manifest, '--reason', 'test'], { home, env });
-    return { client, uri, manifest, home, env, get };
+    return { client, uri, manifest, text, home, env, get };
   }
 
   function assertNoValue(client: LspClient, ...values: string[]): void {
@@ -116,6 +116,13 @@ NATIVE_COMPOSED = { description = "composed from a dotenv secret", composed = "\
       const again = await f.client.request<CheckResult>('secretspec/check', { textDocument: { uri: f.uri } });
       assert.equal(again.results[0]!.cli?.cached, true);
       assert.deepEqual(again.results[0]!.report, entry.report);
+      // The hover on a secret the CLI answered says so, per profile.
+      const line = f.text.split('\n').findIndex((l) => l.startsWith('SEALED_PRESENT'));
+      const hovered = (await f.client.request<{ contents: { value: string } } | null>('textDocument/hover', { textDocument: { uri: f.uri }, position: { line, character: 2 } }))?.contents.value ?? '';
+      assert.match(hovered, /`default`: answered through your secretspec CLI, via secretspec 0\.21\.1 in \d+ ms/);
+      const native = f.text.split('\n').findIndex((l) => l.startsWith('NATIVE_PRESENT'));
+      const nativeHover = (await f.client.request<{ contents: { value: string } } | null>('textDocument/hover', { textDocument: { uri: f.uri }, position: { line: native, character: 2 } }))?.contents.value ?? '';
+      assert.doesNotMatch(nativeHover, /secretspec CLI/);
 
       const target = await f.client.request<{ provider: string; target: string; writable: boolean }>('secretspec/writeTarget', { textDocument: { uri: f.uri }, profile: 'default', name: 'SEALED_MISSING' });
       assert.equal(target.writable, true, JSON.stringify(target));

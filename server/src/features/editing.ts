@@ -62,7 +62,12 @@ export function registerEditingFeatures(context: ServerContext): ServerCapabilit
     if (user) return userConfigHover(user, user.parsed.map.offsetAt(params.position.line, params.position.character), env);
     const got = await current(params.textDocument.uri);
     if (!got) return null;
-    return hover(got.analysis, got.complete, got.offset(params.position), { ...env, userAliases: userAliases() });
+    const uri = params.textDocument.uri;
+    return hover(got.analysis, got.complete, got.offset(params.position), {
+      ...env,
+      userAliases: userAliases(),
+      viaCli: (profile, name) => context.presence.answeredViaCli(uri, profile, name),
+    });
   });
 
   connection.onCodeAction(async (params) => {

@@ -27,6 +27,8 @@ export interface HoverEnv {
   engine?: Engine;
   /** The user config's `[defaults.providers]`, which a manifest can name too. */
   userAliases?: ReadonlyMap<string, AliasModel>;
+  /** How the last check answered a secret through the user's CLI, if it did. */
+  viaCli?(profile: string, name: string): string | undefined;
 }
 
 const code = (s: string) => `\`${s.replace(/`/g, "'")}\``;
@@ -40,7 +42,7 @@ export function hover(analysis: Analysis, complete: Analysis | undefined, offset
   const range = (s: Span) => ({ start: map.positionAt(s.start), end: map.positionAt(s.end) });
   const md = (value: string, s: Span): Hover => ({ contents: { kind: MarkupKind.Markdown, value }, range: range(s) });
 
-  if (occ && SECRET_KINDS.has(occ.kind)) return md(secretHover(model, occ.name), occ.span);
+  if (occ && SECRET_KINDS.has(occ.kind)) return md(secretHover(model, occ.name, env.viaCli), occ.span);
   if (occ && (occ.kind === 'alias-decl' || occ.kind === 'alias-use' || occ.kind === 'refs-key')) {
     return md(specHover(aliasScope, occ.name, env), occ.span);
   }
@@ -112,7 +114,7 @@ function chainOf(s: EffectiveSecret): string[] {
   return s.fields.providers?.value ?? [];
 }
 
-export function secretHover(model: Analysis, name: string): string {
+export function secretHover(model: Analysis, name: string, viaCli?: HoverEnv['viaCli']): string {
   const profiles = model.validation.profiles;
   const merged = model.load.merged;
   const lines = [`**Secret \`${name}\`**`];
@@ -129,6 +131,8 @@ export function secretHover(model: Analysis, name: string): string {
     const shown = composed ? 'composed' : chain.length ? chain.map((c) => code(redactSpec(c))).join(' → ') : '(default provider)';
     const fromDefaults = s.fromDefaults.size ? ` · from \`[profiles.${p}.defaults]\`: ${[...s.fromDefaults].join(', ')}` : '';
     rows.push(`| ${code(p)} | ${requiredText(s)} | ${s.fields.default ? 'set' : '—'} | ${shown} | ${declaredText(s)}${fromDefaults} |`);
+    const via = viaCli?.(p, name);
+    if (via) addresses.push(`- ${code(p)}: answered through your secretspec CLI, ${via}`);
     if (composed) continue;
     for (const spec of chain.length ? chain : []) {
       for (const leaf of leaves(spec, merged)) {
