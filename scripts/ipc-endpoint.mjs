@@ -10,10 +10,11 @@
 // lock directory instead of building twice.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { hasCommand, withCacheLock } from './lib/cacheLock.mjs';
 
 const SOURCE = join(dirname(fileURLToPath(import.meta.url)), '..', 'test', 'fixtures', 'ipc-endpoint');
 const SOURCES = ['Cargo.toml', 'Cargo.lock', join('src', 'main.rs')];
@@ -41,23 +42,6 @@ function works(bin) {
   return r.status === 2 && r.stderr.includes('usage');
 }
 
-function hasCommand(cmd) {
-  return spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
-}
-
-function sleep(ms) {
-  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
-}
-
-function alive(pid) {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** Returns `{ bin }` once the endpoint is built, or `{ reason }` when it cannot be built here. */
 export function ensureEndpoint(log = (line) => process.stderr.write(line + '\n')) {
   const bin = endpointBinary();
@@ -66,29 +50,7 @@ export function ensureEndpoint(log = (line) => process.stderr.write(line + '\n')
   const root = cacheRoot();
   mkdirSync(root, { recursive: true });
   const lock = join(root, 'ipc-endpoint.lock');
-  for (;;) {
-    try {
-      mkdirSync(lock);
-      writeFileSync(join(lock, 'pid'), String(process.pid));
-      break;
-    } catch {
-      if (works(bin)) return { bin };
-      // A lock whose owner died (killed test run) is taken over.
-      let owner = 0;
-      try {
-        owner = Number(readFileSync(join(lock, 'pid'), 'utf8'));
-      } catch {
-        if (Date.now() - (statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? 0) > 5000) owner = -1;
-      }
-      if (owner === -1 || (owner > 0 && !alive(owner))) {
-        rmSync(lock, { recursive: true, force: true });
-        continue;
-      }
-      sleep(1000);
-    }
-  }
-  try {
-    if (works(bin)) return { bin };
+  return withCacheLock(lock, () => works(bin), () => ({ bin }), () => {
     const started = Date.now();
     // One target directory for every version of the sources: an edit recompiles the endpoint, not its dependencies.
     const target = join(root, 'ipc-endpoint-target');
@@ -111,9 +73,7 @@ export function ensureEndpoint(log = (line) => process.stderr.write(line + '\n')
     }
     log(`test endpoint built in ${((Date.now() - started) / 1000).toFixed(0)} s`);
     return works(bin) ? { bin } : { reason: `${bin} does not run after the build` };
-  } finally {
-    rmSync(lock, { recursive: true, force: true });
-  }
+  });
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

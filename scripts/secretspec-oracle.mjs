@@ -8,9 +8,10 @@
 // callers (the test runner runs two files at once) wait on one lock directory
 // instead of building twice.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync, statSync, writeFileSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { hasCommand, withCacheLock } from './lib/cacheLock.mjs';
 
 export const ORACLE_VERSION = '0.21.1';
 // cli: the binary; keyring: the OS keyring store; age: an offline store the
@@ -32,10 +33,6 @@ function works(bin) {
   return r.status === 0 && r.stdout.includes(ORACLE_VERSION);
 }
 
-function hasCommand(cmd) {
-  return spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
-}
-
 function debianPackages(pkgs) {
   const missing = pkgs.filter((p) => {
     const r = spawnSync('dpkg-query', ['-W', '-f=${Status}', p], { encoding: 'utf8' });
@@ -51,10 +48,6 @@ function debianPackages(pkgs) {
   execFileSync('apt-get', [...lock, 'install', '-y', '--no-install-recommends', ...missing], { env, stdio: 'ignore' });
 }
 
-function sleep(ms) {
-  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
-}
-
 /**
  * Returns `{ bin }` once the oracle works, or `{ reason }` when it cannot be
  * had here (no cargo, no registry). `log` receives progress lines.
@@ -66,29 +59,7 @@ export function ensureOracle(log = (line) => process.stderr.write(line + '\n')) 
   const root = oracleRoot();
   mkdirSync(join(root, '..'), { recursive: true });
   const lock = root + '.lock';
-  for (;;) {
-    try {
-      mkdirSync(lock);
-      writeFileSync(join(lock, 'pid'), String(process.pid));
-      break;
-    } catch {
-      if (works(bin)) return { bin };
-      // A lock whose owner died (killed test run) is taken over.
-      let owner = 0;
-      try {
-        owner = Number(readFileSync(join(lock, 'pid'), 'utf8'));
-      } catch {
-        if (Date.now() - statSync(lock, { throwIfNoEntry: false })?.mtimeMs > 5000) owner = -1;
-      }
-      if (owner === -1 || (owner > 0 && !alive(owner))) {
-        rmSync(lock, { recursive: true, force: true });
-        continue;
-      }
-      sleep(2000);
-    }
-  }
-  try {
-    if (works(bin)) return { bin };
+  return withCacheLock(lock, () => works(bin), () => ({ bin }), () => {
     debianPackages(['pkg-config', 'libdbus-1-dev']);
     const started = Date.now();
     log(`installing SecretSpec ${ORACLE_VERSION} (cargo, features ${ORACLE_FEATURES.join(',')}) into ${root}; this happens once per machine`);
@@ -100,18 +71,7 @@ export function ensureOracle(log = (line) => process.stderr.write(line + '\n')) 
     if (r.status !== 0) return { reason: `cargo install secretspec ${ORACLE_VERSION} failed:\n${(r.stderr ?? '').split('\n').slice(-15).join('\n')}` };
     log(`SecretSpec ${ORACLE_VERSION} installed in ${((Date.now() - started) / 1000).toFixed(0)} s`);
     return works(bin) ? { bin } : { reason: `${bin} does not report version ${ORACLE_VERSION} after install` };
-  } finally {
-    rmSync(lock, { recursive: true, force: true });
-  }
-}
-
-function alive(pid) {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
+  });
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
