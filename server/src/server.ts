@@ -7,6 +7,8 @@ import {
   createConnection,
   DidChangeWatchedFilesNotification,
   ProposedFeatures,
+  SetTraceNotification,
+  Trace,
   TextDocuments,
   TextDocumentSyncKind,
   type Connection,
@@ -52,7 +54,22 @@ export function startServer(): Connection {
   const documents = new TextDocuments(TextDocument);
   let options: InitializationOptions = {};
   let workspaceFolders: string[] = [];
+  /** The client's trace level (`secretspec.trace.server`): plugins' stderr is logged only when it is on. */
+  let trace: Trace = Trace.Off;
+  /**
+   * Where a cloned repository could plant an executable: the workspace folders
+   * and, since a manifest may be open with no folder or outside every folder,
+   * the folder of each open manifest. PATH entries there are never searched
+   * for plugins or the secretspec CLI.
+   */
+  /** Folders of manifests opened so far, so the CLI is looked up again when one outside the workspace folders first opens. */
+  const manifestDirsSeen = new Set<string>();
+  const workspaceRoots = (): string[] => {
+    const manifestDirs = documents.keys().filter(isManifestUri).map(manifestDir).filter((d): d is string => d !== undefined);
+    return [...new Set([...workspaceFolders, ...manifestDirs])];
+  };
   let watchRegistration = false;
+  let folderChanges = false;
   let editingCapabilities: ServerCapabilities = {};
   const trusted = () => options.trusted === true;
   const log = (line: string) => connection.console.log(line);
@@ -61,7 +78,7 @@ export function startServer(): Connection {
   const engine = new EngineService({
     connection,
     trusted,
-    workspaceFolders: () => workspaceFolders,
+    workspaceFolders: workspaceRoots,
     cliPath: async () => (await settings.forResource()).cli?.path,
     cliTimeoutMs: async () => (await settings.forResource()).cli?.timeoutMs,
     log,
@@ -70,7 +87,8 @@ export function startServer(): Connection {
   const claimDirs = claimDirectories(process.env, process.platform);
   const stores = new PluginStores({
     trusted,
-    workspaceFolders: () => workspaceFolders,
+    workspaceFolders: workspaceRoots,
+    showPluginStderr: () => trace !== Trace.Off,
     claimDirs,
     credentials: (request, signal) => endpointCredentials(request, signal),
     client: { name: 'secretspec-language-server', version },
@@ -87,7 +105,7 @@ export function startServer(): Connection {
     return {
       engine: engine.current.version,
       pluginInstalled: (scheme: string) => stores.installed(scheme),
-      installedSchemes: () => [...pluginSchemesOnPath(process.env['PATH'], workspaceFolders), ...claimedSchemes(claimDirs)],
+      installedSchemes: () => [...pluginSchemesOnPath(process.env['PATH'], workspaceRoots()), ...claimedSchemes(claimDirs)],
       ...(userAliases?.size ? { userAliases } : {}),
     };
   };
@@ -198,10 +216,15 @@ export function startServer(): Connection {
     options = (params.initializationOptions ?? {}) as InitializationOptions;
     workspaceFolders = (params.workspaceFolders ?? []).map((f) => fileURLToPath(f.uri));
     if (!workspaceFolders.length && params.rootUri?.startsWith('file:')) workspaceFolders = [fileURLToPath(params.rootUri)];
+    // A client that knows only the deprecated rootPath still names a workspace.
+    if (!workspaceFolders.length && params.rootPath) workspaceFolders = [resolve(params.rootPath)];
+    trace = Trace.fromString(params.trace ?? 'off');
+    folderChanges = !!params.capabilities.workspace?.workspaceFolders;
     watchRegistration = !!params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration;
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
+        ...(folderChanges ? { workspace: { workspaceFolders: { supported: true, changeNotifications: true } } } : {}),
         ...editingCapabilities,
       },
       serverInfo: { name: 'secretspec-language-server', version },
@@ -209,6 +232,14 @@ export function startServer(): Connection {
   });
 
   connection.onInitialized(() => {
+    if (folderChanges) {
+      // A folder added later is workspace too: its PATH entries stop being searched from the next lookup on.
+      connection.workspace.onDidChangeWorkspaceFolders((event) => {
+        const removed = new Set(event.removed.map((f) => fileURLToPath(f.uri)));
+        workspaceFolders = [...workspaceFolders.filter((f) => !removed.has(f)), ...event.added.map((f) => fileURLToPath(f.uri))];
+        void engine.refresh().then((changed) => changed && revalidateAll());
+      });
+    }
     userConfig.watch();
     void configureStores();
     void engine.refresh().then((changed) => changed && revalidateAll());
@@ -238,6 +269,11 @@ export function startServer(): Connection {
     revalidateAll();
   });
 
+  // Replaces the library's own handler, which only feeds connection.tracer, unused by this server.
+  connection.onNotification(SetTraceNotification.type, (params) => {
+    trace = Trace.fromString(params.value);
+  });
+
   connection.onShutdown(async () => {
     userConfig.dispose();
     await stores.dispose();
@@ -258,6 +294,12 @@ export function startServer(): Connection {
 
   documents.onDidOpen((e) => {
     if (!isManifestUri(e.document.uri)) return;
+    // A manifest's folder counts as workspace: a CLI found before it opened may be one planted beside it.
+    const dir = manifestDir(e.document.uri);
+    if (dir !== undefined && !manifestDirsSeen.has(dir)) {
+      manifestDirsSeen.add(dir);
+      if (!insideAny(dir, workspaceFolders)) void engine.refresh().then((changed) => changed && revalidateAll());
+    }
     scheduler.request(e.document.uri);
     presence.allowCli(e.document.uri, e.document.getText());
     presence.recheck(e.document.uri, 'opened');

@@ -45,6 +45,8 @@ export function harness(overrides: Partial<PluginHostOptions> & { pluginEnv?: Re
     timeouts: { helloMs: 5000, requestMs: 1000, batchGetMs: 1000, shutdownGraceMs: 300, killGraceMs: 300 },
     retry: { attempts: 3, initialDelayMs: 5, maxDelayMs: 50 },
     log: (line) => logs.push(line),
+    // As with the server trace on: these tests read what plugins wrote to stderr in the log.
+    showPluginStderr: () => true,
     ...overrides,
   });
   return {

@@ -23,8 +23,9 @@ KEY = { description = "signing key", type = "openpgp_private_key", generate = { 
 `;
 
 /** A stand-in CLI that says it is `version` and leaves a mark when it runs. */
+/** A fake CLI in a directory beside `dir`: a CLI inside the manifest's folder is never used (it counts as workspace). */
 function fakeCli(dir: string, version: string): string {
-  const bin = join(dir, 'bin');
+  const bin = `${dir}-bin`;
   mkdirSync(bin, { recursive: true });
   const path = join(bin, 'secretspec');
   writeFileSync(path, `#!/bin/sh\ntouch "${join(dir, 'ran')}"\necho "secretspec ${version}"\n`);

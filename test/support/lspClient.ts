@@ -29,6 +29,12 @@ export interface StartOptions {
   settings?: Record<string, unknown>;
   env?: NodeJS.ProcessEnv;
   rootUri?: string;
+  /** The deprecated rootPath, sent instead of (or besides) rootUri. */
+  rootPath?: string;
+  /** Workspace folders (file URIs) at initialize; with this set the client also says it sends workspace/didChangeWorkspaceFolders. */
+  workspaceFolders?: string[];
+  /** The client's trace setting at initialize (`secretspec.trace.server`). */
+  trace?: 'off' | 'messages' | 'verbose';
 }
 
 export class LspClient {
@@ -68,8 +74,11 @@ export class LspClient {
     await client.connection.sendRequest('initialize', {
       processId: process.pid,
       rootUri: options.rootUri ?? null,
+      ...(options.rootPath !== undefined ? { rootPath: options.rootPath } : {}),
+      ...(options.workspaceFolders ? { workspaceFolders: options.workspaceFolders.map((uri) => ({ uri, name: uri })) } : {}),
+      ...(options.trace ? { trace: options.trace } : {}),
       capabilities: {
-        workspace: { configuration: true, didChangeWatchedFiles: { dynamicRegistration: true } },
+        workspace: { configuration: true, didChangeWatchedFiles: { dynamicRegistration: true }, ...(options.workspaceFolders ? { workspaceFolders: true } : {}) },
         textDocument: { publishDiagnostics: { relatedInformation: true, versionSupport: true } },
       },
       initializationOptions: options.initializationOptions ?? {},

@@ -180,7 +180,7 @@ export async function presence(session: EndpointSession, queries: readonly Query
   } else if (connection.supports(METHOD.get)) {
     const values = new Map<string, Outcome<Read>>();
     // Read only to learn presence: scrubbable while the stderr of the answer is written, then forgotten.
-    await reads(session, connection, ready.queries, values, (v) => session.rememberBriefly(v));
+    await reads(session, connection, ready.queries, values, (v) => session.rememberPresenceValue(v));
     for (const [name, o] of values) out.set(name, o.ok ? { ok: true, value: o.value.found } : o);
   } else {
     const error = new EndpointError('capability_required', `${connection.label} offers none of provider.exists, provider.get_many and provider.get, so it cannot say whether a value is there (a write-only store)`);

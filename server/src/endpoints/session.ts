@@ -814,9 +814,9 @@ export class EndpointSession {
     this.options.redactor.remember(value);
   }
 
-  /** A value read only to learn presence: scrubbable while the stderr of its answer is written, then forgotten. */
-  rememberBriefly(value: string): void {
-    this.options.redactor.rememberBriefly(value);
+  /** A value read only to learn presence: never kept, but scrubbed from logs and stderr for as long as the host lives. */
+  rememberPresenceValue(value: string): void {
+    this.options.redactor.rememberPresenceValue(value);
   }
 
   /** One request on the live connection; its failure is reported, never retried. */

@@ -6,6 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { CircuitBreaker } from './breaker';
 import { PROTOCOL_VERSION } from './codec';
+import { killDescendants } from './descendants';
 import { discover, executableName, providerScheme, type Resolution } from './discovery';
 import { pluginEnvironment } from './environment';
 import { InProcessTransport } from './inProcessTransport';
@@ -29,8 +30,16 @@ export interface PluginHostOptions {
   trusted: boolean;
   /** The `secretspec.plugins` setting: `{ [scheme]: { path?, env?, timeoutMs?, enabled?, allowedSecrets? } }`. */
   settings?: PluginSettings;
-  /** Absolute paths (or file: URIs) of the workspace folders; PATH entries inside them are never searched. */
-  workspaceFolders?: readonly string[];
+  /**
+   * Absolute paths (or file: URIs) of the workspace folders; PATH entries
+   * inside them are never searched. Asked at every lookup, so folders added
+   * later count. The folder of the manifest a session is for always counts
+   * too: with no folder open, or for a manifest outside every folder, it is
+   * the workspace a cloned repository could plant a plugin in.
+   */
+  workspaceFolders?: readonly string[] | (() => readonly string[]);
+  /** Whether plugins' stderr may be logged (the server trace is on); default off. */
+  showPluginStderr?: () => boolean;
   bundled?: ReadonlyMap<string, BundledProvider>;
   /** PATH used to look for `secretspec-provider-<scheme>`; defaults to `env.PATH`. */
   pathEnv?: string;
@@ -110,6 +119,8 @@ export class PluginHost implements Stores {
   private readonly live = new Set<Transport>();
   /** Spawns in progress, so dispose() can wait for them instead of missing a process that is about to exist. */
   private readonly starting = new Set<Promise<unknown>>();
+  /** Every plugin process started, so what each forked (even into a new session) is killed at dispose. */
+  private readonly spawned = new Set<number>();
   private readonly timeouts: HostTimeouts;
   private readonly retry: RetryPolicy;
   private readonly env: NodeJS.ProcessEnv;
@@ -139,8 +150,8 @@ export class PluginHost implements Stores {
   }
 
   /** Which plugin serves `uri`; throws invalid_request or plugin_not_installed. Starts nothing. */
-  resolve(uri: string): PluginInfo {
-    const { resolution } = this.lookup(uri);
+  resolve(uri: string, configFile: string | null = null): PluginInfo {
+    const { resolution } = this.lookup(uri, configFile);
     return { scheme: resolution.scheme, source: resolution.source, ...('path' in resolution ? { path: resolution.path } : {}), label: labelFor(resolution) };
   }
 
@@ -159,7 +170,7 @@ export class PluginHost implements Stores {
     if (options.configFile !== null && !path.isAbsolute(options.configFile)) {
       throw new ProviderError('invalid_request', `the manifest path given to the plugin host must be absolute`);
     }
-    const { resolution, setting } = this.lookup(uri);
+    const { resolution, setting } = this.lookup(uri, options.configFile);
     const context = { ...options.context };
     // An empty reason is no reason: a plugin that needs one would refuse the session.
     context.reason = options.reason || context.reason || `secretspec:${options.project}:${options.command}`;
@@ -187,9 +198,11 @@ export class PluginHost implements Stores {
       await t.close();
       await t.ended;
     }));
+    for (const pid of this.spawned) killDescendants(pid);
+    this.spawned.clear();
   }
 
-  private lookup(uri: string): { resolution: Resolution; setting: PluginSetting | undefined } {
+  private lookup(uri: string, configFile: string | null): { resolution: Resolution; setting: PluginSetting | undefined } {
     const scheme = providerScheme(uri);
     if (!scheme) {
       throw new ProviderError('invalid_request', `"${this.redactor.scrub(uri)}" is not a provider URI: it must start with a scheme such as onepassword:// (lowercase letters, digits, _ and -)`);
@@ -201,13 +214,19 @@ export class PluginHost implements Stores {
       setting: lookup.setting,
       bundled: new Set(this.options.bundled?.keys() ?? []),
       pathEnv: this.options.pathEnv ?? this.env.PATH,
-      workspaceFolders: (this.options.workspaceFolders ?? []).map(folderPath),
+      workspaceFolders: this.workspaceFolders(configFile),
       platform: this.platform,
       fs: { isExecutableFile, realpath: realpathOrSelf, exists: existsSync },
       ...(this.options.claimDirs ? { claimDirs: this.options.claimDirs } : {}),
     });
     if (!found.ok) throw new ProviderError('plugin_not_installed', found.message);
     return { resolution: found.resolution, setting: lookup.setting };
+  }
+
+  private workspaceFolders(configFile: string | null): string[] {
+    const given = this.options.workspaceFolders;
+    const folders = (typeof given === 'function' ? given() : (given ?? [])).map(folderPath);
+    return configFile !== null && path.isAbsolute(configFile) ? [...folders, path.dirname(configFile)] : folders;
   }
 
   private createSession(uri: string, resolution: Resolution, setting: PluginSetting | undefined, configFile: string | null, context: Record<string, string>): ProviderSession {
@@ -239,7 +258,9 @@ export class PluginHost implements Stores {
           log,
           shutdownGraceMs: this.timeouts.shutdownGraceMs,
           killGraceMs: this.timeouts.killGraceMs,
+          showStderr: this.options.showPluginStderr ?? (() => false),
         });
+        if (transport.pid !== undefined) this.spawned.add(transport.pid);
       }
       this.live.add(transport);
       void transport.ended.then(() => this.live.delete(transport));

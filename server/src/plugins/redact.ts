@@ -30,13 +30,8 @@ function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-/** How long a value read only to learn presence stays scrubbable: long enough for the stderr its plugin wrote while answering. */
-const BRIEF_MS = 2000;
-
 export class Redactor {
   private readonly values = new Set<string>();
-  /** Values that must not be kept, with how many pending expiries hold each. */
-  private readonly brief = new Map<string, number>();
 
   /** Remembers a secret value (its JSON-escaped form, as it travels on the wire, and each line of a multi-line value) for scrubbing. */
   remember(value: string): void {
@@ -66,26 +61,19 @@ export class Redactor {
   }
 
   /**
-   * A value read only to learn presence is not remembered, but the plugin may
-   * have printed it to stderr while answering: it is scrubbable for a moment
-   * (held lines are written out after the answer), then forgotten.
+   * A value read only to learn presence is never kept anywhere else, but its
+   * plugin may print it to stderr at any later time (or another plugin may
+   * echo it), so it stays scrubbable for as long as this host lives, like a
+   * value that was read.
    */
-  rememberBriefly(value: string): void {
-    if (value === '') return;
-    for (const form of new Set([value, JSON.stringify(value).slice(1, -1)])) {
-      this.brief.set(form, (this.brief.get(form) ?? 0) + 1);
-      setTimeout(() => {
-        const left = (this.brief.get(form) ?? 1) - 1;
-        if (left > 0) this.brief.set(form, left);
-        else this.brief.delete(form);
-      }, BRIEF_MS).unref();
-    }
+  rememberPresenceValue(value: string): void {
+    this.remember(value);
   }
 
   scrub(text: string): string {
     let out = scrubUriCredentials(text);
     // Longest first, so a value that contains another is masked whole.
-    const values = [...new Set([...this.values, ...this.brief.keys()])].sort((a, b) => b.length - a.length);
+    const values = [...this.values].sort((a, b) => b.length - a.length);
     for (const v of values) {
       if (v.length >= SHORT_VALUE) out = out.split(v).join(MASK);
       else out = out.replace(new RegExp(`(?<![A-Za-z0-9_])${escapeRegExp(v)}(?![A-Za-z0-9_])`, 'g'), MASK);

@@ -85,6 +85,9 @@ const CAPABILITY_OF: Record<Exclude<OpName, 'bye'>, Capability> = {
   reflect: 'reflect',
 };
 
+/** How much of a plugin's `error.message` is quoted to the user. */
+const PLUGIN_MESSAGE_CHARS = 200;
+
 function clip(text: string, max: number): string {
   const flat = text.replace(/\s+/g, ' ').trim();
   return flat.length > max ? `${flat.slice(0, max)}…` : flat;
@@ -166,9 +169,9 @@ export class ProviderSession implements PluginSession {
       stop = asProviderError(error);
     }
     if (!stop && !this.can('exists') && this.can('batch_get')) {
-      // A value read to learn presence is dropped here: never kept, logged or returned, only briefly scrubbable.
+      // A value read to learn presence is dropped here: never kept, logged or returned, only scrubbable from then on.
       await this.readChunks(address, wanted, out, (value) => {
-        if (value !== null) this.config.redactor.rememberBriefly(value);
+        if (value !== null) this.config.redactor.rememberPresenceValue(value);
         return presenceOf(value);
       });
       return out;
@@ -189,7 +192,7 @@ export class ProviderSession implements PluginSession {
         if (this.can('exists')) present = await this.run({ op: 'exists', ...address, key });
         else {
           const value = await this.run({ op: 'get', ...address, key });
-          if (value !== null) this.config.redactor.rememberBriefly(value);
+          if (value !== null) this.config.redactor.rememberPresenceValue(value);
           present = value !== null;
         }
         out[key] = present ? PRESENT : ABSENT;
@@ -401,7 +404,8 @@ export class ProviderSession implements PluginSession {
   }
 
   private failureError(failure: PluginFailure, op: string): ProviderError {
-    const said = failure.message ? ` (it said: "${clip(this.config.redactor.scrub(failure.message), 300)}")` : '';
+    // The plugin's own words (provider-protocol §6: diagnostics text only): one line, scrubbed before it is cut, and short.
+    const said = failure.message ? ` (it said: "${clip(this.config.redactor.scrub(failure.message), PLUGIN_MESSAGE_CHARS)}")` : '';
     const label = this.label;
     switch (failure.kind) {
       case 'auth_failed':

@@ -4,12 +4,14 @@
 // redacted tail for the log. Ending a session closes stdin, then escalates to
 // SIGTERM and SIGKILL so no plugin outlives the host. On POSIX a plugin leads
 // its own process group, so the signals also reach the processes it forked.
-import { closeSync, existsSync, openSync, readSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync, realpathSync } from 'node:fs';
+import * as path from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import type { ResultPromise } from 'execa';
 import { LineDecoder, MAX_LINE_BYTES, encodeMessage } from './codec';
 import type { Redactor } from './redact';
 import type { Transport, TransportState } from './transport';
+import { forgetPlugin, killDescendants, noteDescendants, trackPlugin } from './descendants';
 import { ProviderError } from '../providers/store';
 
 /** Per-session stderr kept for the log (provider-protocol.md §9). */
@@ -30,9 +32,6 @@ const STDERR_LINE_GATHER_CHARS = 64 * 1024;
 const PIPE_DRAIN_MS = 200;
 
 const GROUPS = process.platform !== 'win32';
-/** Process groups of plugins that may still be running, killed if the host exits first (execa's own clean-up skips detached processes). */
-const liveGroups = new Set<number>();
-let exitHookInstalled = false;
 
 function signalGroup(pid: number, signal: NodeJS.Signals): boolean {
   try {
@@ -43,13 +42,24 @@ function signalGroup(pid: number, signal: NodeJS.Signals): boolean {
   }
 }
 
-function trackGroup(pid: number): void {
-  liveGroups.add(pid);
-  if (exitHookInstalled) return;
-  exitHookInstalled = true;
-  process.once('exit', () => {
-    for (const group of liveGroups) signalGroup(group, 'SIGKILL');
-  });
+/**
+ * Shells and interpreters: started without a script they read their program
+ * from stdin, which would turn the JSON request lines (manifest text among
+ * them) into code. A script with a #! line is fine: its realpath is the
+ * script, and the kernel hands the script to the interpreter.
+ */
+const INTERPRETER = /^(?:(?:ba|da|z|k|mk|c|tc|a|fi|y|pdk|r|le)?sh|fish|busybox|toybox|env|xargs|script|expect|tclsh[\d.]*|wish[\d.]*|python[\d.]*m?|pypy[\d.]*|node(?:js)?|deno|bun|perl[\d.]*|ruby[\d.]*|irb|php[\d.]*(?:-cli)?|lua(?:jit)?[\d.]*|[gm]?awk|sed|bc|dc|ed|ex|vim?|gdb|osascript|pwsh|powershell|cmd|rscript|r|julia|guile[\d.]*|racket|sbcl|clisp|ghci|erl|escript|elixir|iex|java|jshell|groovy|scala|kotlin|swift|qjs|rhino|jjs|gjs)$/i;
+
+function interpreterName(file: string): string | undefined {
+  let real: string;
+  try {
+    real = realpathSync(file);
+  } catch {
+    // Missing or unreadable: spawning reports the real problem.
+    return undefined;
+  }
+  const name = path.basename(real).replace(/\.exe$/i, '');
+  return INTERPRETER.test(name) ? name : undefined;
 }
 
 export interface StdioTransportOptions {
@@ -66,6 +76,13 @@ export interface StdioTransportOptions {
   shutdownGraceMs: number;
   /** How long after SIGTERM before SIGKILL. */
   killGraceMs: number;
+  /**
+   * Whether the plugin's stderr may go to the log (and its last line into a
+   * crash message). Off unless the user turned the server trace on: the host
+   * cannot redact a value it never saw, so a plugin's own words stay out of
+   * sight by default.
+   */
+  showStderr(): boolean;
 }
 
 interface Pending {
@@ -128,9 +145,18 @@ export class StdioTransport implements Transport {
   private stderrFlushQueued = false;
   private readonly stderrDecoder = new StringDecoder('utf8');
   private terminating: Promise<void> | undefined;
+  /** Settles when the process itself has exited, before its pipes are drained. */
+  private readonly processExited: Promise<void>;
   private closing: Promise<void> | undefined;
 
   static async start(options: StdioTransportOptions): Promise<StdioTransport> {
+    const interpreter = interpreterName(options.file);
+    if (interpreter !== undefined) {
+      throw new ProviderError(
+        'plugin_crashed',
+        `${options.label} was not started: it is the ${interpreter} interpreter itself, which would run the host's request lines as a program; point ${options.settingsKey}.path (or PATH) at the plugin, a script with a #! line or a binary`,
+      );
+    }
     if (GROUPS && isTextWithoutShebang(options.file)) {
       throw new ProviderError(
         'plugin_crashed',
@@ -162,10 +188,12 @@ export class StdioTransport implements Transport {
     private readonly options: StdioTransportOptions,
   ) {
     child.stdout?.on('data', (chunk: Buffer) => this.onStdout(chunk));
+    child.stdout?.once('end', () => void this.onStdoutEnd());
     child.stderr?.on('data', (chunk: Buffer) => this.onStderr(chunk));
     // A write to a plugin that already died fails with EPIPE; its exit is what gets reported.
     child.stdin?.on('error', () => undefined);
-    if (GROUPS && child.pid !== undefined) trackGroup(child.pid);
+    if (GROUPS && child.pid !== undefined) trackPlugin(child.pid);
+    this.processExited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
     const exitedWithPipesOpen = new Promise<void>((resolve) => {
       child.once('exit', (code: number | null, signal: NodeJS.Signals | null) => {
         void this.drainAfterExit().then(() => {
@@ -198,7 +226,10 @@ export class StdioTransport implements Transport {
     ]);
     clearTimeout(timer);
     if (drained) return;
-    if (GROUPS && this.child.pid !== undefined) signalGroup(this.child.pid, 'SIGKILL');
+    if (GROUPS && this.child.pid !== undefined) {
+      signalGroup(this.child.pid, 'SIGKILL');
+      killDescendants(this.child.pid);
+    }
     for (const s of open) s.destroy();
   }
 
@@ -237,6 +268,7 @@ export class StdioTransport implements Transport {
   private async closeGracefully(): Promise<void> {
     if (!this.exited && !this.failure) {
       this.closingOnPurpose = true;
+      if (GROUPS) noteDescendants();
       if (!this.pending) {
         await this.exchange({ op: 'bye' }, Math.min(1000, this.options.shutdownGraceMs), 'bye').catch(() => undefined);
       }
@@ -267,8 +299,9 @@ export class StdioTransport implements Transport {
     return this.terminating;
   }
 
-  /** Signals the plugin and every process it forked into its group. */
+  /** Signals the plugin and every process it forked into its group; SIGKILL also reaches those that left the group. */
   private signal(signal: NodeJS.Signals): void {
+    if (GROUPS && this.child.pid !== undefined && signal === 'SIGKILL') killDescendants(this.child.pid);
     if (!(GROUPS && this.child.pid !== undefined && signalGroup(this.child.pid, signal))) this.child.kill(signal);
   }
 
@@ -283,7 +316,28 @@ export class StdioTransport implements Transport {
     return done;
   }
 
-  private fail(kind: 'timeout' | 'invalid_response', message: string): void {
+  /**
+   * Stdout closed. A plugin that exits closes it too, and its exit (with its
+   * code) is what gets reported; one that keeps running can never answer
+   * again, so it is a crash now rather than at the request timeout.
+   */
+  private async onStdoutEnd(): Promise<void> {
+    if (this.failure || this.closingOnPurpose) return;
+    let timer: NodeJS.Timeout | undefined;
+    const exited = await Promise.race([
+      this.processExited.then(() => true),
+      new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(false), PIPE_DRAIN_MS);
+      }),
+    ]);
+    clearTimeout(timer);
+    if (exited || this.failure || this.closingOnPurpose) return;
+    const when = this.pending ? `while answering ${this.pending.what}` : 'between requests';
+    this.signal('SIGKILL');
+    this.fail('plugin_crashed', `${this.options.label} closed its standard output ${when} but kept running, so it was stopped. The next request starts a fresh session; if this repeats, report it to the plugin's author.`);
+  }
+
+  private fail(kind: 'timeout' | 'invalid_response' | 'plugin_crashed', message: string): void {
     if (this.failure) return;
     this.failure = new ProviderError(kind, message);
     this.rejectPending();
@@ -355,7 +409,7 @@ export class StdioTransport implements Transport {
 
   /** Queues a raw stderr line for the log, within the per-session budget; it is scrubbed when it is written out. */
   private logStderr(line: string): void {
-    if (line.trim() === '' || this.stderrLogged > STDERR_LOG_CHARS) return;
+    if (!this.options.showStderr() || line.trim() === '' || this.stderrLogged > STDERR_LOG_CHARS) return;
     this.stderrLogged += Math.min(line.length, STDERR_LINE_CHARS);
     this.stderrHeld.push(this.stderrLogged > STDERR_LOG_CHARS ? '' : line);
     if (!this.pending) this.flushStderrSoon();
@@ -378,6 +432,7 @@ export class StdioTransport implements Transport {
 
   /** The last stderr line, redacted, as a hint in crash messages. */
   private lastWords(): string {
+    if (!this.options.showStderr()) return ' Turn on secretspec.trace.server to see its stderr in the log.';
     const lines = `${this.stderrTail}`.split('\n').filter((l) => l.trim() !== '');
     const last = lines[lines.length - 1];
     return last ? ` Its last stderr line: "${oneLine(this.options.redactor.scrub(last), 300)}".` : '';
@@ -386,7 +441,7 @@ export class StdioTransport implements Transport {
   private onExit(code: number | undefined, signal: string | undefined, spawnError: string | undefined): void {
     if (this.exited) return;
     this.exited = true;
-    if (this.child.pid !== undefined) liveGroups.delete(this.child.pid);
+    if (this.child.pid !== undefined) forgetPlugin(this.child.pid);
     const rest = this.stderrLine + this.stderrDecoder.end();
     if (rest && !this.stderrSkipping) this.logStderr(rest);
     this.stderrLine = '';

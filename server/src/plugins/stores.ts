@@ -36,7 +36,10 @@ export interface HostSettings {
 export interface PluginStoresOptions {
   /** Asked when a host is made: the workspace's trust is known only once the client has initialized. */
   trusted(): boolean;
+  /** The workspace's folders, asked at every lookup so folders added later count. */
   workspaceFolders(): readonly string[];
+  /** Whether plugins' stderr may be logged: only with the server trace on. */
+  showPluginStderr(): boolean;
   /** SecretSpec 0.21's provider claim directories for this server's user. */
   claimDirs: readonly string[];
   /** Answers endpoints' `client.credential` callbacks. */
@@ -67,7 +70,7 @@ export class PluginStores implements Stores {
   async open(uri: string, context: StoreContext): Promise<Store> {
     await this.configured;
     // Untrusted: the plugin host refuses, with the words for it, before anything is looked up.
-    const plan = this.options.trusted() ? this.endpointPlan(uri) : undefined;
+    const plan = this.options.trusted() ? this.endpointPlan(uri, context.configFile) : undefined;
     const store = plan ? await this.endpointHost().open(uri, context, plan) : await this.pluginHost().open(uri, context);
     this.advertised.set(uri.slice(0, uri.indexOf(':')), store.capabilities);
     return store;
@@ -77,7 +80,7 @@ export class PluginStores implements Stores {
   takesNativeAddresses(uri: string): boolean {
     if (!this.options.trusted()) return false;
     try {
-      return this.endpointPlan(uri) !== undefined;
+      return this.endpointPlan(uri, null) !== undefined;
     } catch {
       // A refused claim is still the endpoint's scheme: opening it reports why.
       return true;
@@ -85,14 +88,14 @@ export class PluginStores implements Stores {
   }
 
   /** The endpoint that serves `uri`, or undefined when the plugin host does (see the order above). */
-  private endpointPlan(uri: string): EndpointPlan | undefined {
+  private endpointPlan(uri: string, configFile: string | null): EndpointPlan | undefined {
     const scheme = providerScheme(uri);
     if (!scheme || isBuiltinScheme(scheme)) return undefined;
     const lookup = pluginSetting(this.settings.plugins, scheme);
     // An invalid or disabling setting is the plugin host's to report.
     if (!lookup.ok || lookup.setting?.enabled === false) return undefined;
     const setting = lookup.setting;
-    if (setting?.path !== undefined) return setting.protocol === 'secretspec.provider' ? this.settingEndpoint(uri, scheme, setting) : undefined;
+    if (setting?.path !== undefined) return setting.protocol === 'secretspec.provider' ? this.settingEndpoint(uri, scheme, setting, configFile) : undefined;
     const claim = findEndpointClaim(scheme, { env: process.env, isBuiltin: isBuiltinScheme });
     if (claim.status === 'found') {
       const { executable, args, environment } = claim.claim;
@@ -101,12 +104,12 @@ export class PluginStores implements Stores {
     if (claim.status === 'rejected') {
       throw new ProviderError('plugin_not_installed', `the SecretSpec provider claim ${claim.file} was refused (${claim.problem}), as the secretspec CLI refuses it; fix it or remove it`);
     }
-    return setting?.protocol === 'secretspec.provider' ? this.settingEndpoint(uri, scheme, setting) : undefined;
+    return setting?.protocol === 'secretspec.provider' ? this.settingEndpoint(uri, scheme, setting, configFile) : undefined;
   }
 
   /** An executable the settings say speaks `secretspec.provider`: found as a plugin is (same safety rules), started as a claimed endpoint is. */
-  private settingEndpoint(uri: string, scheme: string, setting: PluginSetting): EndpointPlan {
-    const found = this.pluginHost().resolve(uri);
+  private settingEndpoint(uri: string, scheme: string, setting: PluginSetting, configFile: string | null): EndpointPlan {
+    const found = this.pluginHost().resolve(uri, configFile);
     if (found.path === undefined) throw new ProviderError('plugin_not_installed', `${found.label} runs in process, so it cannot be a secretspec.provider endpoint`);
     return { scheme, executable: found.path, args: ['provider'], env: { ...endpointEnvironment(process.env, []), ...setting.env }, discoverFirst: true };
   }
@@ -181,7 +184,8 @@ export class PluginStores implements Stores {
     this.host ??= new PluginHost({
       trusted: this.options.trusted(),
       settings: this.settings.plugins ?? {},
-      workspaceFolders: this.options.workspaceFolders(),
+      workspaceFolders: () => this.options.workspaceFolders(),
+      showPluginStderr: () => this.options.showPluginStderr(),
       bundled: bundledProviders(),
       claimDirs: this.options.claimDirs,
       ...(this.settings.requestTimeoutMs ? { timeouts: { requestMs: this.settings.requestTimeoutMs } } : {}),
