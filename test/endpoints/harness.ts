@@ -157,3 +157,20 @@ export async function failure(promise: Promise<unknown>): Promise<ProviderError>
   }
   return assert.fail('expected the request to fail');
 }
+
+/** The project both the CLI comparison and the server suite check: every presence case, in two profiles, by convention and at native addresses. */
+export const MANIFEST = `[project]
+name = "app"
+revision = "1.0"
+
+[profiles.default]
+A = { description = "present by convention", providers = ["acme://main"] }
+B = { description = "missing, required", providers = ["acme://main"] }
+C = { description = "missing, optional", required = false, providers = ["acme://main"] }
+D = { description = "present at a native address", providers = ["acme://main"], ref = { item = "shared/db", field = "password" } }
+E = { description = "missing at a native address", required = false, providers = ["acme://main"], ref = { item = "shared/db", field = "user" } }
+
+[profiles.production]
+A = { description = "missing in production", providers = ["acme://main"] }
+B = { description = "present in production", providers = ["acme://main"] }
+`;

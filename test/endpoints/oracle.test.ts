@@ -17,25 +17,10 @@ import { CircuitBreaker } from '../../server/src/plugins/breaker';
 import { Redactor } from '../../server/src/plugins/redact';
 import { isBuiltinScheme } from '../../server/src/providers/registry';
 import { oracleEnv, oracleSkip, runOracle } from '../support/oracle';
-import { CLIENT, convention, endpointSkip, native, realEndpoint, tempDir, traceLines } from './harness';
+import { CLIENT, convention, endpointSkip, MANIFEST, native, realEndpoint, tempDir, traceLines } from './harness';
 
 const skip = endpointSkip() || oracleSkip();
 
-const MANIFEST = `[project]
-name = "app"
-revision = "1.0"
-
-[profiles.default]
-A = { description = "present by convention", providers = ["acme://main"] }
-B = { description = "missing, required", providers = ["acme://main"] }
-C = { description = "missing, optional", required = false, providers = ["acme://main"] }
-D = { description = "present at a native address", providers = ["acme://main"], ref = { item = "shared/db", field = "password" } }
-E = { description = "missing at a native address", required = false, providers = ["acme://main"], ref = { item = "shared/db", field = "user" } }
-
-[profiles.production]
-A = { description = "missing in production", providers = ["acme://main"] }
-B = { description = "present in production", providers = ["acme://main"] }
-`;
 
 /** Where the manifest's `ref`s point; every other secret is at its convention address. */
 const REFS: Record<string, Address> = { D: native('shared/db', { field: 'password' }), E: native('shared/db', { field: 'user' }) };

@@ -13,25 +13,10 @@ import { test } from 'node:test';
 import type { CheckResult, ImportResult, ReflectResult, WriteTargetResult } from '../../protocol/src';
 import { LspClient } from '../support/lspClient';
 import { oracleEnv, oracleSkip, runOracle } from '../support/oracle';
-import { endpointSkip, realEndpoint, tempDir, traceLines } from './harness';
+import { endpointSkip, MANIFEST, realEndpoint, tempDir, traceLines } from './harness';
 
 const skip = endpointSkip();
 
-const MANIFEST = `[project]
-name = "app"
-revision = "1.0"
-
-[profiles.default]
-A = { description = "present by convention", providers = ["acme://main"] }
-B = { description = "missing, required", providers = ["acme://main"] }
-C = { description = "missing, optional", required = false, providers = ["acme://main"] }
-D = { description = "present at a native address", providers = ["acme://main"], ref = { item = "shared/db", field = "password" } }
-E = { description = "missing at a native address", required = false, providers = ["acme://main"], ref = { item = "shared/db", field = "user" } }
-
-[profiles.production]
-A = { description = "missing in production", providers = ["acme://main"] }
-B = { description = "present in production", providers = ["acme://main"] }
-`;
 
 const CREDENTIAL = 'cred-canary-5b1f0c7e';
 const FIELD = '\u001f';
