@@ -21,7 +21,6 @@ import { CLIENT, convention, endpointSkip, MANIFEST, native, realEndpoint, tempD
 
 const skip = endpointSkip() || oracleSkip();
 
-
 /** Where the manifest's `ref`s point; every other secret is at its convention address. */
 const REFS: Record<string, Address> = { D: native('shared/db', { field: 'password' }), E: native('shared/db', { field: 'user' }) };
 

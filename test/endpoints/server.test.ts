@@ -17,7 +17,6 @@ import { endpointSkip, MANIFEST, realEndpoint, tempDir, traceLines } from './har
 
 const skip = endpointSkip();
 
-
 const CREDENTIAL = 'cred-canary-5b1f0c7e';
 const FIELD = '\u001f';
 
