@@ -105,7 +105,11 @@ describe('the packaged extension', { skip: skipReason ? `skipped: ${skipReason}`
         assert.equal(edits[0]?.newText, '[project]\nname = "x"\n');
       } finally {
         connection.dispose();
-        child.kill();
+        // Nothing of this server may keep the test file's process alive.
+        child.kill('SIGKILL');
+        child.stdin.destroy();
+        child.stdout.destroy();
+        child.stderr.destroy();
       }
     });
 
