@@ -35,10 +35,8 @@ run(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-b']);
 const files = only.length ? only : collect(join(root, 'test')).sort();
 // A failed install is reported by the suites that need it (they skip, or fail on CI).
 await Promise.all(prepared);
-// A file whose tests are all done ends even if its scaffolding left a handle open
-// (once a packaged-editor suite finished every test and then idled to the timeout).
 try {
-  run(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=600000', '--test-force-exit', '--test-reporter=spec', ...files]);
+  run(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=600000', '--test-reporter=spec', ...files]);
 } catch {
   process.exit(1);
 }
