@@ -1,17 +1,24 @@
 // Entry point of `secretspec-language-server`. It speaks LSP only when told
 // how: vscode-languageserver would otherwise die in createConnection with a
 // stack trace, so the command line is checked here first and anything else
-// gets the usage and a plain exit status.
+// gets the usage and a plain exit status. `run` runs a program with its
+// secrets (run/); its arguments are read before anything else, so a
+// command's own `--help` or `--version` reaches the command.
 import { version } from '../../package.json';
-import { startServer } from './server';
+import { parseRunArguments, type RunOptions } from './run/args';
+import { runCommand } from './run/command';
 
 const NAME = 'secretspec-language-server';
 
+const RUN_SYNOPSIS = `${NAME} run [--file <path>] [--profile <p>] [--scope <s>] -- <command> [args…]`;
+
 const USAGE = `Usage: ${NAME} --stdio
+       ${RUN_SYNOPSIS}
        ${NAME} --version
        ${NAME} --help
 
-Starts the SecretSpec language server for secretspec.toml.
+Starts the SecretSpec language server for secretspec.toml, or runs a command
+with the secrets of a profile in its environment (see \`${NAME} run --help\`).
 
   --stdio               speak the Language Server Protocol on stdin and stdout
   --version             print the server's name and version, then exit
@@ -22,13 +29,49 @@ and --pipe=<name> instead of --stdio, and --clientProcessId=<pid>.
 Initialization options are described in the extension's README.
 `;
 
+const RUN_USAGE = `Usage: ${RUN_SYNOPSIS}
+
+Resolves the profile's secrets through the same providers as the editor's
+check (bundled providers, plugins, SecretSpec 0.21 endpoints, and your
+secretspec CLI for stores only it serves), puts them in the command's
+environment and runs it (no shell) with this terminal, forwarding signals.
+Exits with the command's status (128 + the signal's number when a signal
+ended it). A required secret that is missing or cannot be read: nothing runs,
+its name and the reason go to stderr, exit status 1. Values are never printed.
+
+  --file, -f <path>     the manifest; default: SECRETSPEC_FILE, else the
+                        nearest secretspec.toml from this folder up
+  --profile, -P <p>     default: SECRETSPEC_PROFILE, else your SecretSpec user
+                        config's [defaults] profile, else default
+  --scope, -S <s>       only the secrets of [scopes.<s>]; the profile's other
+                        secrets are removed from the environment even when
+                        inherited. Default: SECRETSPEC_SCOPE
+  --help, -h            print this text, then exit
+
+SECRETSPEC_PROVIDER replaces every secret's providers, as for the CLI.
+SECRETSPEC_VSCODE_SETTINGS may hold the editor's "secretspec" settings as
+JSON (plugins, defaultProvider, requestTimeoutMs, cli.path); the command
+never sees it.
+`;
+
 // The transports vscode-languageserver reads from process.argv itself.
 const TRANSPORT = /^--(stdio|node-ipc|socket=\d+|pipe=.+)$/;
 const CLIENT_PROCESS = /^--clientProcessId=\d+$/;
 
-type Invocation = { kind: 'lsp' } | { kind: 'version' } | { kind: 'help' } | { kind: 'usage-error'; problem: string };
+type Invocation =
+  | { kind: 'lsp' }
+  | { kind: 'version' }
+  | { kind: 'help' }
+  | { kind: 'usage-error'; problem: string }
+  | { kind: 'run'; options: RunOptions }
+  | { kind: 'run-help' }
+  | { kind: 'run-usage-error'; problem: string };
 
 function parseArguments(args: readonly string[]): Invocation {
+  if (args[0] === 'run') {
+    const run = parseRunArguments(args.slice(1));
+    return run.kind === 'help' ? { kind: 'run-help' } : run.kind === 'usage-error' ? { kind: 'run-usage-error', problem: run.problem } : run;
+  }
   if (args.includes('--help') || args.includes('-h')) return { kind: 'help' };
   if (args.includes('--version')) return { kind: 'version' };
   if (args.length === 0) return { kind: 'usage-error', problem: 'no transport given' };
@@ -52,8 +95,19 @@ function main(): void {
   const invocation = parseArguments(process.argv.slice(2));
   switch (invocation.kind) {
     case 'lsp':
-      startServer();
+      // Loaded only to serve: vscode-languageserver reads process.argv when it loads, and a run's command line is not its.
+      void import('./server').then(({ startServer }) => startServer());
       return;
+    case 'run':
+      void runCommand(invocation.options).then(
+        (end) => (end.stderr ? finish(process.stderr, end.stderr, end.status) : process.exit(end.status)),
+        (error: unknown) => finish(process.stderr, `${NAME} run: internal error (${error instanceof Error ? error.name : 'unknown'})\n`, 1),
+      );
+      return;
+    case 'run-help':
+      return finish(process.stdout, RUN_USAGE, 0);
+    case 'run-usage-error':
+      return finish(process.stderr, `${NAME} run: ${invocation.problem}\n\n${RUN_USAGE}`, 2);
     case 'version':
       return finish(process.stdout, `${NAME} ${version}\n`, 0);
     case 'help':

@@ -292,10 +292,11 @@ describe('check semantics (§B.3, §C.2, §C.3, §A.8)', () => {
     assert.equal(p.secrets.CACHE_MISS?.status, 'missing_optional');
   });
 
-  test('a provider error is never a miss and stops the chain (provider-protocol §9)', () => {
-    assert.equal(p.secrets.ERR_FIRST, undefined);
-    assert.equal(p.unresolved.ERR_FIRST?.kind, 'auth_failed');
-    assert.equal(p.unresolved.ERR_FIRST?.provider, 'memory://down');
+  test('a provider error is never a miss; the chain goes on past it, as SecretSpec 0.21.1 reads it (providers-and-check §B.3)', () => {
+    // The draft protocol's §9 stops the chain at an error; SecretSpec's read_fallback_chain does not, and SecretSpec wins.
+    assert.equal(p.secrets.ERR_FIRST?.status, 'resolved', 'a failed primary, then a value: resolved');
+    assert.equal(p.secrets.ERR_FIRST?.source_provider, `dotenv:${dir}/.env`);
+    assert.equal(p.unresolved.ERR_FIRST, undefined);
     assert.equal(p.secrets.ERR_SECOND, undefined, 'a miss then an error is undetermined, not missing');
     assert.equal(p.unresolved.ERR_SECOND?.kind, 'permission_denied');
     assert.equal(p.unresolved.NOT_INSTALLED?.kind, 'plugin_not_installed');

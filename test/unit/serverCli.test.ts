@@ -35,7 +35,7 @@ test('no arguments, unknown ones or two transports: a one-line reason and the us
   const cases: Array<[string[], RegExp]> = [
     [[], /no transport given/],
     [['--stdio', '--bogus'], /unknown argument '--bogus'/],
-    [['run'], /unknown argument 'run'/],
+    [['serve'], /unknown argument 'serve'/],
     [['--socket'], /unknown argument '--socket'/],
     [['--stdio', '--node-ipc'], /more than one transport given/],
     // The parent watchdog vscode-languageserver starts on load must not keep a refused invocation alive.

@@ -1,18 +1,17 @@
 // The capability-aware presence check: one planned pass per provider URI per
-// chain position. Each store is asked the cheapest way it offers (see
-// Store.presence); a value read to learn presence is dropped by the store.
-// Fallback only on a miss: an error stops that secret's chain and is
-// reported, never turned into "missing".
+// chain position (walk.ts, with SecretSpec's chain rules). Each store is
+// asked the cheapest way it offers (see Store.presence); a value read to
+// learn presence is dropped by the store. A failure is reported as such,
+// never turned into "missing".
 import type { CheckResult } from '../../../protocol/src';
 import type { EffectiveProfile, EffectiveSecret } from '../manifest/effective';
-import type { MergedManifest } from '../manifest/model';
 import { parseTemplate } from '../manifest/template';
 import { builtinProvider } from '../providers/registry';
-import { ProviderError, type KeyOutcome, type Stores } from '../providers/store';
+import type { Stores } from '../providers/store';
 import { redactSpec, splitSpec } from '../providers/uri';
-import { addressKey } from './address';
 import { buildReport, type Presence } from './report';
 import { defaultProviderLabel, overrideLabel, routeFor, type Endpoint, type Route, type Routing } from './route';
+import { askStore, walkChains, type Walked } from './walk';
 
 export interface CheckInput extends Routing {
   profiles: Map<string, EffectiveProfile>;
@@ -55,60 +54,25 @@ export async function runCheck(input: CheckInput): Promise<{ results: NativeProf
   return { results };
 }
 
-/** The secrets asked of one provider URI at the same link of their chains, with the chain each is walking. */
-interface Batch {
-  endpoint: Endpoint;
-  /** The key each secret is stored under at this store (its name, unless a native address renames it). */
-  keys: string[];
-  /** Parallel to `keys`: each secret's position in profile.secrets, and its chain. */
-  positions: number[];
-  chains: Endpoint[][];
-}
-
-const MISSING: Presence = { kind: 'missing' };
-
-interface Walk {
-  secrets: EffectiveSecret[];
-  presence: Array<Presence | undefined>;
-  manifest: MergedManifest;
-  where: { project: string; profile: string };
-  untrusted: boolean;
-  takesNative: (uri: string) => boolean;
-  /** Positions of secrets whose route reached a store only the CLI answers. */
-  delegated: Set<number>;
-}
-
-/** Queues the secret at `position` for `endpoint`, or settles it when its address cannot be asked there. */
-function enqueue(batches: Map<string, Batch>, walk: Walk, endpoint: Endpoint, position: number, chain: Endpoint[]): void {
-  const secret = walk.secrets[position]!;
-  const addressed = walk.untrusted ? { ok: true as const, key: secret.name } : addressKey(secret, endpoint, walk.manifest, walk.where, walk.takesNative);
-  if (!addressed.ok) {
-    walk.presence[position] = { kind: 'unknown', provider: endpoint.display, error: addressed.problem.kind, message: addressed.problem.message };
-    return;
+/** A walk's outcome as the report takes it. */
+function presenceOf(walked: Walked<boolean>, sourceLabel: (e: Endpoint) => string): Presence {
+  switch (walked.kind) {
+    case 'found':
+      return { kind: 'found', provider: sourceLabel(walked.endpoint) };
+    case 'missing':
+      return { kind: 'missing' };
+    case 'failed':
+    case 'delegated':
+      return { kind: 'unknown', provider: walked.provider, error: walked.error.kind, message: walked.error.message };
   }
-  let batch = batches.get(endpoint.uri);
-  if (!batch) {
-    batch = { endpoint, keys: [], positions: [], chains: [] };
-    batches.set(endpoint.uri, batch);
-  }
-  batch.keys.push(addressed.key);
-  batch.positions.push(position);
-  batch.chains.push(chain);
 }
 
 async function checkProfile(profile: EffectiveProfile, project: string, input: CheckInput) {
   const sourceLabel = (e: Endpoint): string => input.canonical?.(e.uri) ?? e.display;
+  const secrets = [...profile.secrets.values()];
   // By position in profile.secrets, which buildReport walks in the same order.
-  const presence = new Array<Presence | undefined>(profile.secrets.size);
-  const walk: Walk = {
-    secrets: [...profile.secrets.values()],
-    presence,
-    manifest: input.manifest,
-    where: { project, profile: profile.name },
-    untrusted: input.untrusted === true,
-    takesNative: (uri) => input.stores.takesNativeAddresses?.(uri) ?? false,
-    delegated: new Set(),
-  };
+  const presence = new Array<Presence | undefined>(secrets.length);
+  const routesOf = new Array<Route | undefined>(secrets.length);
   // Most secrets share a handful of chains: resolve each distinct chain once.
   const routes = new Map<string, Route>();
   const routeOf = (s: EffectiveSecret): Route => {
@@ -122,60 +86,46 @@ async function checkProfile(profile: EffectiveProfile, project: string, input: C
     if (route.ok) routes.set(chainKey, route);
     return route;
   };
-  // Every chain is walked one link at a time, batching per URI at each link.
-  let batches = new Map<string, Batch>();
   // The report's provider label: if every route is explicit, the least primary spec as the route names it
   // (an alias resolved, a bare name kept: `keyring`, not `keyring://`), redacted after choosing, as
   // SecretSpec's `validation_report_provider_uri` does; else the first implicit one.
   let explicitAll = true;
   let leastPrimary: string | undefined;
   let firstImplicit: string | undefined;
-  let index = -1;
-  for (const s of profile.secrets.values()) {
-    index++;
-    if (s.fields.composed !== undefined) continue;
+  secrets.forEach((s, index) => {
+    if (s.fields.composed !== undefined) return;
     const route = routeOf(s);
     if (!route.ok) {
       presence[index] = { kind: 'unknown', provider: route.provider, error: route.kind, message: route.message };
-      continue;
+      return;
     }
+    routesOf[index] = route;
     const primary = route.endpoints[0]!;
-    enqueue(batches, walk, primary, index, route.endpoints);
     if (!route.explicit) {
       explicitAll = false;
       firstImplicit ??= sourceLabel(primary);
     }
     if (leastPrimary === undefined || primary.spec < leastPrimary) leastPrimary = primary.spec;
-  }
+  });
 
-  for (let link = 0; batches.size; link++) {
-    const next = new Map<string, Batch>();
-    await Promise.all(
-      [...batches.values()].map(async ({ endpoint, keys, positions, chains }) => {
-        const answers = await ask(input, endpoint, { project, profile: profile.name }, keys);
-        const found: Presence = { kind: 'found', provider: sourceLabel(endpoint) };
-        for (let i = 0; i < keys.length; i++) {
-          const key = keys[i]!;
-          const at = positions[i]!;
-          const a = answers[key];
-          if (!a) {
-            presence[at] = { kind: 'unknown', provider: endpoint.display, error: 'invalid_response', message: `${endpoint.display} gave no answer for ${key}` };
-          } else if (!a.ok) {
-            presence[at] = { kind: 'unknown', provider: endpoint.display, error: a.error.kind, message: a.error.message };
-            // The CLI walks the whole chain itself, fallbacks included, so the whole secret goes to it.
-            if (a.error.kind === 'plugin_not_installed' && input.delegable?.(endpoint.uri)) walk.delegated.add(at);
-          } else if (a.value) {
-            presence[at] = found;
-          } else if (link + 1 < chains[i]!.length) {
-            enqueue(next, walk, chains[i]![link + 1]!, at, chains[i]!);
-          } else {
-            presence[at] = MISSING;
-          }
-        }
-      }),
-    );
-    batches = next;
-  }
+  const where = { project, profile: profile.name };
+  const walked = await walkChains<boolean>({
+    secrets,
+    routes: routesOf,
+    manifest: input.manifest,
+    where,
+    hit: (present) => present,
+    ask: (endpoint, keys) => askStore(input.stores, endpoint, keys, { configFile: input.configFile, ...where, command: 'check' }, (store) => store.presence(where, keys)),
+    namesOnly: input.untrusted === true,
+    takesNative: (uri) => input.stores.takesNativeAddresses?.(uri) ?? false,
+    ...(input.delegable ? { delegable: input.delegable } : {}),
+  });
+  const delegated = new Set<number>();
+  walked.forEach((w, index) => {
+    if (!w) return;
+    presence[index] = presenceOf(w, sourceLabel);
+    if (w.kind === 'delegated') delegated.add(index);
+  });
 
   const providerLabel =
     input.override !== undefined
@@ -196,7 +146,7 @@ async function checkProfile(profile: EffectiveProfile, project: string, input: C
       return !primary || builtinProvider(splitSpec(primary.uri).scheme)?.storesNothing !== true;
     },
   });
-  return { ...built, delegated: delegatedNames(profile, walk.delegated, built.unresolved) };
+  return { ...built, delegated: delegatedNames(profile, delegated, built.unresolved) };
 }
 
 /**
@@ -221,16 +171,4 @@ function delegatedNames(profile: EffectiveProfile, positions: ReadonlySet<number
     }
   }
   return [...names].sort();
-}
-
-async function ask(input: CheckInput, endpoint: Endpoint, address: { project: string; profile: string }, keys: string[]): Promise<Record<string, KeyOutcome<boolean>>> {
-  try {
-    const store = await input.stores.open(endpoint.uri, { configFile: input.configFile, project: address.project, command: 'check', profile: address.profile });
-    // Two secrets may share one native key; the store is asked about it once.
-    return await store.presence(address, [...new Set(keys)]);
-  } catch (error) {
-    const e = error instanceof ProviderError ? error : new ProviderError('internal', `${endpoint.display}: ${error instanceof Error ? error.message : String(error)}`);
-    const failed: KeyOutcome<boolean> = { ok: false, error: e };
-    return Object.fromEntries(keys.map((k) => [k, failed]));
-  }
 }

@@ -1,0 +1,48 @@
+// The `run` sub-command's command line (lsp-extensions.md "Running a program
+// with its secrets"): `run [--file <path>] [--profile <p>] [--scope <s>] --
+// <command> [args…]`. Pure. Everything after `--`, or from the first word
+// that is not an option, is the command and reaches it untouched, so a
+// command's own `--help` is never read as ours.
+
+export interface RunOptions {
+  file?: string;
+  profile?: string;
+  scope?: string;
+  /** The program and its arguments, as given (never through a shell). */
+  command: string[];
+}
+
+export type RunInvocation = { kind: 'run'; options: RunOptions } | { kind: 'help' } | { kind: 'usage-error'; problem: string };
+
+const VALUED = { '--file': 'file', '-f': 'file', '--profile': 'profile', '-P': 'profile', '--scope': 'scope', '-S': 'scope' } as const;
+type Valued = keyof typeof VALUED;
+
+const isValued = (flag: string): flag is Valued => Object.hasOwn(VALUED, flag);
+
+export function parseRunArguments(args: readonly string[]): RunInvocation {
+  const options: Omit<RunOptions, 'command'> = {};
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg === '--') return finish(options, args.slice(i + 1));
+    if (arg === '--help' || arg === '-h') return { kind: 'help' };
+    const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
+    const flag = eq > 0 ? arg.slice(0, eq) : arg;
+    if (isValued(flag)) {
+      const value = eq > 0 ? arg.slice(eq + 1) : args[++i];
+      if (value === undefined) return { kind: 'usage-error', problem: `${flag} needs a value` };
+      if (value === '') return { kind: 'usage-error', problem: `${flag} needs a non-empty value` };
+      const field = VALUED[flag];
+      if (options[field] !== undefined) return { kind: 'usage-error', problem: `--${field} given more than once` };
+      options[field] = value;
+      continue;
+    }
+    if (arg.startsWith('-') && arg !== '-') return { kind: 'usage-error', problem: `unknown option '${arg}'` };
+    return finish(options, args.slice(i));
+  }
+  return finish(options, []);
+}
+
+function finish(options: Omit<RunOptions, 'command'>, command: readonly string[]): RunInvocation {
+  if (!command.length || command[0] === '') return { kind: 'usage-error', problem: 'no command given: put it after --' };
+  return { kind: 'run', options: { ...options, command: [...command] } };
+}

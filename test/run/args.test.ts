@@ -1,0 +1,39 @@
+// The `run` command line, pure.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { parseRunArguments } from '../../server/src/run/args';
+
+test('options before --, the command after it untouched', () => {
+  assert.deepEqual(parseRunArguments(['--file', 'a.toml', '--profile=prod', '-S', 'web', '--', 'npm', 'start', '--help', '--profile']), {
+    kind: 'run',
+    options: { file: 'a.toml', profile: 'prod', scope: 'web', command: ['npm', 'start', '--help', '--profile'] },
+  });
+});
+
+test('the first word that is no option starts the command, as SecretSpec trailing arguments do', () => {
+  assert.deepEqual(parseRunArguments(['-P', 'dev', 'env', '--', 'x']), { kind: 'run', options: { profile: 'dev', command: ['env', '--', 'x'] } });
+  assert.deepEqual(parseRunArguments(['--', '-weird-name']), { kind: 'run', options: { command: ['-weird-name'] } });
+});
+
+test('help only before the command', () => {
+  assert.deepEqual(parseRunArguments(['--help']), { kind: 'help' });
+  assert.deepEqual(parseRunArguments(['-h', '--', 'x']), { kind: 'help' });
+  assert.equal(parseRunArguments(['--', 'x', '--help']).kind, 'run');
+});
+
+test('usage errors: no command, unknown option, missing or empty value, repeated option', () => {
+  for (const [args, problem] of [
+    [[], /no command/],
+    [['--'], /no command/],
+    [['--profile', 'p'], /no command/],
+    [['--', ''], /no command/],
+    [['--provider', 'env', '--', 'x'], /unknown option '--provider'/],
+    [['--profile'], /--profile needs a value/],
+    [['--file='], /non-empty/],
+    [['--scope', 'a', '--scope=b', '--', 'x'], /--scope given more than once/],
+  ] as const) {
+    const r = parseRunArguments(args);
+    assert.equal(r.kind, 'usage-error', JSON.stringify(args));
+    assert.match((r as { problem: string }).problem, problem);
+  }
+});
