@@ -106,3 +106,13 @@ test('outcome: a secret to generate, or a store only the CLI serves, goes to the
   }, () => '');
   assert.deepEqual(delegated, { kind: 'needs-cli', reasons: [{ name: 'PORT', reason: 'no plugin' }] });
 });
+
+test('outcome: a composition built on a chain thousands deep renders without recursion', async () => {
+  const depth = 20_000;
+  const lines = [`C0 = { description = "base", providers = ["dotenv://.env"] }`];
+  for (let i = 1; i <= depth; i++) lines.push(`C${i} = { description = "c", composed = "\${C${i - 1}}" }`);
+  const analysis = await analyze(`[project]\nname = "p"\nrevision = "1.0"\n\n[profiles.default]\n${lines.join('\n')}\n`, null, diskReader, rulesFor({}));
+  const profile = analysis.validation.profiles!.get('default')!;
+  const outcome = decide(profile, [`C${depth}`], { presence: presence(profile, { C0: found }), values: new Map([['C0', 'base']]), delegated: new Set() }, () => '');
+  assert.deepEqual(outcome, { kind: 'inject', secrets: [{ name: `C${depth}`, value: 'base' }] });
+});

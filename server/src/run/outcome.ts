@@ -8,6 +8,7 @@
 import type { EffectiveProfile } from '../manifest/effective';
 import { generationEnabled } from '../manifest/effective';
 import { buildReport } from '../check/report';
+import { parseTemplate } from '../manifest/template';
 import { renderTemplate } from './plan';
 import type { Resolution } from './resolve';
 
@@ -72,27 +73,38 @@ export function decide(profile: EffectiveProfile, visible: readonly string[], re
   if (refused.length) return { kind: 'refuse', reasons: refused };
 
   const resolved = new Set(report.secrets.filter((s) => s.status === 'resolved').map((s) => s.name));
-  const values = new Map<string, string>();
-  const valueOf = (name: string, visiting: Set<string>): string | undefined => {
-    const known = values.get(name);
-    if (known !== undefined) return known;
-    const s = profile.secrets.get(name);
-    if (!s || !resolved.has(name) || visiting.has(name)) return undefined;
-    let value = resolution.values.get(name);
-    if (value === undefined && s.fields.composed !== undefined) {
-      visiting.add(name);
-      value = renderTemplate(s.fields.composed.value, (dep) => valueOf(dep, visiting));
-      visiting.delete(name);
+  // Walked with a stack, not recursion: a composition may build on a chain of thousands.
+  const values = new Map<string, string | undefined>();
+  const valueOf = (root: string): string | undefined => {
+    const stack = [root];
+    const expanding = new Set<string>();
+    while (stack.length) {
+      const name = stack[stack.length - 1]!;
+      if (values.has(name)) {
+        stack.pop();
+        continue;
+      }
+      const s = profile.secrets.get(name);
+      let value = s && resolved.has(name) ? resolution.values.get(name) : undefined;
+      if (s && resolved.has(name) && value === undefined && s.fields.composed !== undefined) {
+        if (!expanding.has(name)) {
+          expanding.add(name);
+          stack.push(...parseTemplate(s.fields.composed.value).refs.map((r) => r.name).filter((n) => !values.has(n) && !expanding.has(n)));
+          continue;
+        }
+        value = renderTemplate(s.fields.composed.value, (dep) => values.get(dep));
+      }
+      stack.pop();
+      expanding.delete(name);
+      if (s && resolved.has(name)) value ??= s.fields.default?.value;
+      if (value !== undefined && s?.fields.as_path?.value === true) value = materialize(name, value);
+      values.set(name, value);
     }
-    value ??= s.fields.default?.value;
-    if (value === undefined) return undefined;
-    if (s.fields.as_path?.value === true) value = materialize(name, value);
-    values.set(name, value);
-    return value;
+    return values.get(root);
   };
   const injected: Injection[] = [];
   for (const name of visible) {
-    const value = valueOf(name, new Set());
+    const value = valueOf(name);
     if (value !== undefined) injected.push({ name, value });
   }
   return { kind: 'inject', secrets: injected };
