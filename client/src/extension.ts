@@ -16,6 +16,7 @@ import { createRedactingChannel } from './logChannel';
 import { outlineSecret } from './outlineModel';
 import { PresenceStore } from './presenceStore';
 import { Redactor } from './redact';
+import { registerRun } from './run/register';
 import { InternalSecrets } from './secretStorage';
 import { affectsSettings } from './settings';
 import { watchTrust } from './trust';
@@ -82,6 +83,7 @@ export function activate(context: vscode.ExtensionContext): SecretSpecTestApi | 
     server.onDidStart((client) => client.onRequest(CredentialRequest, (params: CredentialParams) => answerCredential(internalSecrets, redactor, params))),
     guarded('secretspec.showOnlyProblems', async () => tree.setOnlyProblems(true)),
     guarded('secretspec.showAllSecrets', async () => tree.setOnlyProblems(false)),
+    ...registerRun(ctx, context.asAbsolutePath('dist/server.js'), guarded),
     guarded('secretspec.copyName', async (arg) => {
       if (isSecretNode(arg)) await vscode.env.clipboard.writeText(arg.row.name);
     }),

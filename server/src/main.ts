@@ -10,7 +10,7 @@ import { runCommand } from './run/command';
 
 const NAME = 'secretspec-language-server';
 
-const RUN_SYNOPSIS = `${NAME} run [--file <path>] [--profile <p>] [--scope <s>] -- <command> [args…]`;
+const RUN_SYNOPSIS = `${NAME} run [--file <path>] [--profile <p>] [--scope <s>] [--allow-missing] -- <command> [args…]`;
 
 const USAGE = `Usage: ${NAME} --stdio
        ${RUN_SYNOPSIS}
@@ -46,6 +46,9 @@ its name and the reason go to stderr, exit status 1. Values are never printed.
   --scope, -S <s>       only the secrets of [scopes.<s>]; the profile's other
                         secrets are removed from the environment even when
                         inherited. Default: SECRETSPEC_SCOPE
+  --allow-missing       run even when required secrets are missing or cannot
+                        be read: the command gets the others, and their names
+                        and reasons go to stderr (the editor's "Start Anyway")
   --help, -h            print this text, then exit
 
 SECRETSPEC_PROVIDER replaces every secret's providers, as for the CLI.

@@ -15,6 +15,11 @@ test('the first word that is no option starts the command, as SecretSpec trailin
   assert.deepEqual(parseRunArguments(['--', '-weird-name']), { kind: 'run', options: { command: ['-weird-name'] } });
 });
 
+test('--allow-missing, the editor\'s Start Anyway', () => {
+  assert.deepEqual(parseRunArguments(['--allow-missing', '-P', 'dev', '--', 'x']), { kind: 'run', options: { allowMissing: true, profile: 'dev', command: ['x'] } });
+  assert.equal((parseRunArguments(['--', 'x', '--allow-missing']) as { options: { allowMissing?: boolean } }).options.allowMissing, undefined, 'the command\'s own flag');
+});
+
 test('help only before the command', () => {
   assert.deepEqual(parseRunArguments(['--help']), { kind: 'help' });
   assert.deepEqual(parseRunArguments(['-h', '--', 'x']), { kind: 'help' });

@@ -71,7 +71,7 @@ test('outcome: values, defaults, compositions and as_path through materialize; o
   const read = restrictProfile(profile, ['OPT', 'PASS', 'PORT', 'URL', 'USER']);
   const values = new Map([['USER', 'u'], ['PASS', 'p']]);
   const outcome = decide(read, ['OPT', 'PASS', 'PORT', 'URL', 'USER'], { presence: presence(read, { USER: found, PASS: found, PORT: missing, OPT: missing }), values, delegated: new Set() }, () => assert.fail('nothing is as_path'));
-  assert.deepEqual(outcome, { kind: 'inject', secrets: [{ name: 'PASS', value: 'p' }, { name: 'PORT', value: '80' }, { name: 'URL', value: 'u:p' }, { name: 'USER', value: 'u' }] });
+  assert.deepEqual(outcome, { kind: 'inject', secrets: [{ name: 'PASS', value: 'p' }, { name: 'PORT', value: '80' }, { name: 'URL', value: 'u:p' }, { name: 'USER', value: 'u' }], without: [] });
 });
 
 test('outcome: missing required and provider errors refuse, naming no value; a hidden input is not named', async () => {
@@ -92,6 +92,12 @@ test('outcome: missing required and provider errors refuse, naming no value; a h
       { name: 'a hidden composition input', reason: 'unavailable: cannot read .env' },
     ],
   });
+  const anyway = decide(read, ['PORT', 'URL'], {
+    presence: presence(read, { USER: { kind: 'unknown', provider: 'dotenv', error: 'unavailable', message: 'cannot read .env' }, PASS: found, PORT: found }),
+    values: new Map([['PASS', 'secret-pass'], ['PORT', '1']]),
+    delegated: new Set(),
+  }, () => '', true);
+  assert.deepEqual(anyway, { kind: 'inject', secrets: [{ name: 'PORT', value: '1' }], without: outcome.kind === 'refuse' ? outcome.reasons : [] }, 'allowMissing: the rest, and what is left out');
 });
 
 test('outcome: a secret to generate, or a store only the CLI serves, goes to the CLI', async () => {
@@ -114,5 +120,5 @@ test('outcome: a composition built on a chain thousands deep renders without rec
   const analysis = await analyze(`[project]\nname = "p"\nrevision = "1.0"\n\n[profiles.default]\n${lines.join('\n')}\n`, null, diskReader, rulesFor({}));
   const profile = analysis.validation.profiles!.get('default')!;
   const outcome = decide(profile, [`C${depth}`], { presence: presence(profile, { C0: found }), values: new Map([['C0', 'base']]), delegated: new Set() }, () => '');
-  assert.deepEqual(outcome, { kind: 'inject', secrets: [{ name: `C${depth}`, value: 'base' }] });
+  assert.deepEqual(outcome, { kind: 'inject', secrets: [{ name: `C${depth}`, value: 'base' }], without: [] });
 });

@@ -39,7 +39,7 @@ test('--help, --version and usage errors', async () => {
   const env = runEnv(home);
   const help = await run(['run', '--help'], { cwd: dir, env });
   assert.equal(help.status, 0);
-  assert.match(help.stdout, /^Usage: secretspec-language-server run \[--file <path>\] \[--profile <p>\] \[--scope <s>\] -- <command>/);
+  assert.match(help.stdout, /^Usage: secretspec-language-server run \[--file <path>\] \[--profile <p>\] \[--scope <s>\] \[--allow-missing\] -- <command>/);
   const top = await run(['--help'], { cwd: dir, env });
   assert.equal(top.status, 0);
   assert.match(top.stdout, /secretspec-language-server run \[--file/);
@@ -174,6 +174,13 @@ test('a missing required secret: nothing runs, its name and why on stderr, exit 
     assert.equal(cli.status, 1);
     assert.equal(existsSync(marker), false);
   }
+  const present = readFileSync(join(dir, '.env'), 'utf8').trim().slice('PRESENT='.length);
+  const anyway = await run(['run', '--allow-missing', ...childCommand('marker', marker)], { cwd: dir, env: runEnv(home, { CHILD_REPORT: 'PRESENT,ABSENT' }) });
+  assert.equal(anyway.status, 0, anyway.stderr);
+  assert.equal(existsSync(marker), true, '--allow-missing runs the command');
+  assert.deepEqual(anyway.report, { PRESENT: sha(present), ABSENT: 'unset' });
+  assert.match(anyway.stderr, /--allow-missing: starting without \(profile default\):\n {2}ABSENT: is required but not set\n {2}NOT_EITHER: is required but not set\n/);
+  noValueIn(anyway, present);
 });
 
 test('profiles: --profile, SECRETSPEC_PROFILE, the user config\'s [defaults] profile; SECRETSPEC_PROVIDER replaces every chain', async () => {

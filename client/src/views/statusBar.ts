@@ -1,6 +1,6 @@
 // The active profile and its missing and unknown secrets, in the status bar
-// and as a language status item on secretspec.toml; both open the profile
-// picker.
+// (its menu: the profiles, Run with Secrets…, Debug with Secrets…) and as a
+// language status item on secretspec.toml (the profile picker).
 import * as vscode from 'vscode';
 import type { PresenceStore } from '../presenceStore';
 import { profileSummary } from './presenceModel';
@@ -12,7 +12,7 @@ export class ProfileStatus implements vscode.Disposable {
 
   constructor(private readonly store: PresenceStore) {
     this.item.name = 'SecretSpec Profile';
-    this.item.command = 'secretspec.selectProfile';
+    this.item.command = 'secretspec.profileMenu';
     this.language.name = 'SecretSpec Profile';
     this.language.command = { command: 'secretspec.selectProfile', title: 'Select Profile' };
     this.subscription = store.onDidChange(() => this.update());
@@ -30,7 +30,7 @@ export class ProfileStatus implements vscode.Disposable {
     const summary = profileSummary(profile, health, { untrusted: state === 'untrusted', stale: this.store.anyStale() });
     this.item.text = summary.text;
     this.item.backgroundColor = summary.warning ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
-    this.item.tooltip = `SecretSpec profile ${profile}: ${summary.detail}. Click to select a profile.`;
+    this.item.tooltip = `SecretSpec profile ${profile}: ${summary.detail}. Click to select a profile, or to run or debug with its secrets.`;
     this.item.accessibilityInformation = { label: `SecretSpec profile ${profile}, ${summary.detail}` };
     this.language.text = `$(key) ${profile}`;
     this.language.detail = summary.detail;

@@ -1,6 +1,8 @@
 // The `run` sub-command's command line (lsp-extensions.md "Running a program
 // with its secrets"): `run [--file <path>] [--profile <p>] [--scope <s>] --
-// <command> [args…]`. Pure. Everything after `--`, or from the first word
+// <command> [args…]`, and `--allow-missing`, the editor's "Start Anyway"
+// (SecretSpec's own `run` has no such switch; without it, the contract's
+// refusal holds). Pure. Everything after `--`, or from the first word
 // that is not an option, is the command and reaches it untouched, so a
 // command's own `--help` is never read as ours.
 
@@ -8,6 +10,8 @@ export interface RunOptions {
   file?: string;
   profile?: string;
   scope?: string;
+  /** Run with what could be resolved, naming what could not (never a value). */
+  allowMissing?: boolean;
   /** The program and its arguments, as given (never through a shell). */
   command: string[];
 }
@@ -25,6 +29,10 @@ export function parseRunArguments(args: readonly string[]): RunInvocation {
     const arg = args[i]!;
     if (arg === '--') return finish(options, args.slice(i + 1));
     if (arg === '--help' || arg === '-h') return { kind: 'help' };
+    if (arg === '--allow-missing') {
+      options.allowMissing = true;
+      continue;
+    }
     const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
     const flag = eq > 0 ? arg.slice(0, eq) : arg;
     if (isValued(flag)) {

@@ -114,9 +114,10 @@ export async function runCommand(options: RunOptions, env: NodeJS.ProcessEnv = p
 
     const files = pathFiles();
     try {
-      const outcome = decide(read, visible, resolution, files.write);
+      const outcome = decide(read, visible, resolution, files.write, options.allowMissing === true);
       if (outcome.kind === 'refuse') return failure(`nothing was run (profile ${profile.name}${scopeName ? `, scope ${scopeName}` : ''}):\n${listReasons(outcome.reasons)}`);
       if (outcome.kind === 'needs-cli') return await throughCli({ file, profile, scope: scopeName, command: options.command, settings, env, cwd, reasons: outcome.reasons });
+      if (outcome.without.length) process.stderr.write(`${NAME}: --allow-missing: starting without (profile ${profile.name}${scopeName ? `, scope ${scopeName}` : ''}):\n${listReasons(outcome.without)}\n`);
       const injected = new Map(outcome.secrets.map((s) => [s.name, s.value]));
       const removed = [...scopeExcluded(profiles, scope.members), ...CONTROL_VARIABLES];
       const end = await runChild(options.command, childEnvironment(env, injected, removed), cwd);

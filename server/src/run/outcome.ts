@@ -27,7 +27,8 @@ export interface Injection {
 export type Materialize = (name: string, value: string) => string;
 
 export type Outcome =
-  | { kind: 'inject'; secrets: Injection[] }
+  /** `without`: what `allowMissing` let the command start without. */
+  | { kind: 'inject'; secrets: Injection[]; without: Reason[] }
   | { kind: 'refuse'; reasons: Reason[] }
   /** Only the user's CLI can serve these; it then runs the whole command. */
   | { kind: 'needs-cli'; reasons: Reason[] };
@@ -36,11 +37,12 @@ export type Outcome =
 const HIDDEN = 'a hidden composition input';
 
 /**
- * `materialize` is called only once the run is decided, for each `as_path`
+ * With `allowMissing`, what would refuse the run is returned as `without`
+ * and the command gets the rest. `materialize` is called only once the run is decided, for each `as_path`
  * secret whose value is needed: a composition reads such an input as its
  * path, as SecretSpec's does.
  */
-export function decide(profile: EffectiveProfile, visible: readonly string[], resolution: Resolution, materialize: Materialize): Outcome {
+export function decide(profile: EffectiveProfile, visible: readonly string[], resolution: Resolution, materialize: Materialize, allowMissing = false): Outcome {
   const shown = new Set(visible);
   const label = (name: string) => (shown.has(name) ? name : HIDDEN);
   const secrets = [...profile.secrets.values()];
@@ -70,7 +72,7 @@ export function decide(profile: EffectiveProfile, visible: readonly string[], re
     const names = v.secrets.filter((n) => shown.has(n));
     refused.push({ name: names.join(', '), reason: v.kind === 'at_least_one' ? `group '${v.group}' needs at least one of them set` : `group '${v.group}' needs exactly one of them set (${v.present.length} are)` });
   }
-  if (refused.length) return { kind: 'refuse', reasons: refused };
+  if (refused.length && !allowMissing) return { kind: 'refuse', reasons: refused };
 
   const resolved = new Set(report.secrets.filter((s) => s.status === 'resolved').map((s) => s.name));
   // Walked with a stack, not recursion: a composition may build on a chain of thousands.
@@ -107,5 +109,5 @@ export function decide(profile: EffectiveProfile, visible: readonly string[], re
     const value = valueOf(name);
     if (value !== undefined) injected.push({ name, value });
   }
-  return { kind: 'inject', secrets: injected };
+  return { kind: 'inject', secrets: injected, without: refused };
 }
