@@ -109,6 +109,8 @@ export interface SchemeRecord {
   identity?(url: ProviderUrl): string;
   /** Where `at` is stored, in Markdown, for hovers. */
   address?(url: ProviderUrl, at: Coordinates): string | undefined;
+  /** How the bundled provider learns presence on `platform`, when a hover should say (whether a value is read). */
+  presence?(platform: NodeJS.Platform): string;
   /** Where a write of `at` lands, with paths resolved, shown before a value is typed; `spec` as written. */
   target?(url: ProviderUrl, at: Coordinates, base: PathBase, spec: string): string | undefined;
   /**
@@ -121,7 +123,7 @@ export interface SchemeRecord {
   canonical?(url: ProviderUrl, spec: string, base: Pick<PathBase, 'baseDir' | 'home'>): string | undefined;
 }
 
-type Defaults = Omit<SchemeRecord, 'name' | 'grammar' | 'identity' | 'address' | 'target' | 'absolute' | 'canonical'>;
+type Defaults = Omit<SchemeRecord, 'name' | 'grammar' | 'identity' | 'address' | 'presence' | 'target' | 'absolute' | 'canonical'>;
 
 export function defineScheme(name: string, record: Partial<SchemeRecord>): SchemeRecord {
   const defaults: Defaults = {
