@@ -261,6 +261,12 @@ export interface OutlineResult {
    */
   defaultProfile?: string;
   profiles: Array<{ name: string; inherits: boolean; secrets: OutlineSecret[] }>;
+  /**
+   * `[scopes.<name>]` → the secret names it lists, as written (merged across
+   * `extends`), for offering `--scope` choices and judging a scoped run's
+   * presence. An addition to lsp-extensions.md.
+   */
+  scopes?: Record<string, string[]>;
 }
 
 /**

@@ -3,6 +3,7 @@
 // (diagnostics, requests, editing features, checks) asks here, so a version
 // is analysed once however many ask at the same time.
 import type { Analysis } from './manifest/analysis';
+import { ChunkedParser } from './manifest/chunks';
 
 /** The document as the cache needs it: its text at a version, and where it is on disk. */
 export interface AnalysedDocument {
@@ -23,11 +24,13 @@ export class Analyses {
   private readonly entries = new Map<string, Entry>();
   /** The latest analysis that read a whole manifest, for completion and hover while the text does not parse. */
   private readonly complete = new Map<string, Analysis>();
+  /** Per open manifest, what its last parse can lend the next one. */
+  private readonly parsers = new Map<string, ChunkedParser>();
 
   constructor(
     /** The open document at `uri`, or undefined when it is not open. */
     private readonly document: (uri: string) => AnalysedDocument | undefined,
-    private readonly compute: (text: string, path: string | null) => Promise<Analysis>,
+    private readonly compute: (text: string, path: string | null, parser: ChunkedParser) => Promise<Analysis>,
   ) {}
 
   /** The analysis of the document's current text, computed now when the cached one is stale. */
@@ -36,7 +39,9 @@ export class Analyses {
     if (!doc) return undefined;
     const cached = this.entries.get(uri);
     if (cached?.version === doc.version && cached.text === doc.text) return cached.analysis;
-    const entry = { version: doc.version, text: doc.text, analysis: this.compute(doc.text, doc.path) };
+    let parser = this.parsers.get(uri);
+    if (!parser) this.parsers.set(uri, (parser = new ChunkedParser()));
+    const entry = { version: doc.version, text: doc.text, analysis: this.compute(doc.text, doc.path, parser) };
     this.entries.set(uri, entry);
     try {
       const done = await entry.analysis;
@@ -89,5 +94,6 @@ export class Analyses {
   forget(uri: string): void {
     this.entries.delete(uri);
     this.complete.delete(uri);
+    this.parsers.delete(uri);
   }
 }

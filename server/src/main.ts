@@ -3,22 +3,27 @@
 // stack trace, so the command line is checked here first and anything else
 // gets the usage and a plain exit status. `run` runs a program with its
 // secrets (run/); its arguments are read before anything else, so a
-// command's own `--help` or `--version` reaches the command.
+// command's own `--help` or `--version` reaches the command. `export` prints
+// what `run` would inject, for the editor's debuggers that cannot be wrapped.
 import { version } from '../../package.json';
-import { parseRunArguments, type RunOptions } from './run/args';
-import { runCommand } from './run/command';
+import { parseExportArguments, parseRunArguments, type ExportOptions, type RunOptions } from './run/args';
+import { exportCommand, runCommand, type RunEnd } from './run/command';
 
 const NAME = 'secretspec-language-server';
 
 const RUN_SYNOPSIS = `${NAME} run [--file <path>] [--profile <p>] [--scope <s>] [--allow-missing] -- <command> [args…]`;
 
+const EXPORT_SYNOPSIS = `${NAME} export [--file <path>] [--profile <p>] [--scope <s>] [--allow-missing] [--format json]`;
+
 const USAGE = `Usage: ${NAME} --stdio
        ${RUN_SYNOPSIS}
+       ${EXPORT_SYNOPSIS}
        ${NAME} --version
        ${NAME} --help
 
 Starts the SecretSpec language server for secretspec.toml, or runs a command
-with the secrets of a profile in its environment (see \`${NAME} run --help\`).
+with the secrets of a profile in its environment (see \`${NAME} run --help\`),
+or prints them as JSON for a program to start with (\`${NAME} export --help\`).
 
   --stdio               speak the Language Server Protocol on stdin and stdout
   --version             print the server's name and version, then exit
@@ -57,6 +62,41 @@ JSON (plugins, defaultProvider, requestTimeoutMs, cli.path); the command
 never sees it.
 `;
 
+const EXPORT_USAGE = `Usage: ${EXPORT_SYNOPSIS}
+
+Resolves the profile's secrets exactly as \`${NAME} run\` does (same
+options, same providers, same refusals) and prints them instead of running
+anything: one JSON object on stdout, the only place a value is ever written,
+for a program that starts another with them (the editor, for a debugger it
+cannot start under \`run\`). Like SecretSpec's \`secretspec export --format json\`,
+with what a caller needs besides:
+
+  {
+    "environment": { "NAME": "value", … },  the variables to set
+    "remove": [ "NAME", … ],                 declared secrets the scope
+                                             excludes: unset them
+    "without": [ { "name": "NAME", "reason": "…" }, … ],
+                                             what --allow-missing left out
+    "files": "/tmp/secretspec-run-…"         present only when an as_path
+                                             secret was written: the private
+                                             directory of its files; delete
+                                             it when the program has ended
+  }
+
+A required secret that is missing or cannot be read: nothing on stdout, its
+name and the reason on stderr, exit status 1. When a secret only your
+secretspec CLI can provide, its \`secretspec export --format json\` answers,
+wrapped in the same object. stderr never holds a value.
+
+  --file, -f <path>     as for run
+  --profile, -P <p>     as for run
+  --scope, -S <s>       as for run
+  --allow-missing       export what could be resolved; the others are listed
+                        in "without" and on stderr
+  --format json         the only format (the default)
+  --help, -h            print this text, then exit
+`;
+
 // The transports vscode-languageserver reads from process.argv itself.
 const TRANSPORT = /^--(stdio|node-ipc|socket=\d+|pipe=.+)$/;
 const CLIENT_PROCESS = /^--clientProcessId=\d+$/;
@@ -68,12 +108,19 @@ type Invocation =
   | { kind: 'usage-error'; problem: string }
   | { kind: 'run'; options: RunOptions }
   | { kind: 'run-help' }
-  | { kind: 'run-usage-error'; problem: string };
+  | { kind: 'run-usage-error'; problem: string }
+  | { kind: 'export'; options: ExportOptions }
+  | { kind: 'export-help' }
+  | { kind: 'export-usage-error'; problem: string };
 
 function parseArguments(args: readonly string[]): Invocation {
   if (args[0] === 'run') {
     const run = parseRunArguments(args.slice(1));
     return run.kind === 'help' ? { kind: 'run-help' } : run.kind === 'usage-error' ? { kind: 'run-usage-error', problem: run.problem } : run;
+  }
+  if (args[0] === 'export') {
+    const parsed = parseExportArguments(args.slice(1));
+    return parsed.kind === 'help' ? { kind: 'export-help' } : parsed.kind === 'usage-error' ? { kind: 'export-usage-error', problem: parsed.problem } : parsed;
   }
   if (args.includes('--help') || args.includes('-h')) return { kind: 'help' };
   if (args.includes('--version')) return { kind: 'version' };
@@ -94,6 +141,13 @@ function finish(stream: NodeJS.WriteStream, text: string, code: number): void {
   stream.write(text, () => process.exit(code));
 }
 
+/** stderr first, then stdout, then the exit: each write is flushed before the next. */
+function end(result: RunEnd): void {
+  const exit = () => (result.stdout !== undefined ? finish(process.stdout, result.stdout, result.status) : process.exit(result.status));
+  if (result.stderr) process.stderr.write(result.stderr, exit);
+  else exit();
+}
+
 function main(): void {
   const invocation = parseArguments(process.argv.slice(2));
   switch (invocation.kind) {
@@ -102,11 +156,15 @@ function main(): void {
       void import('./server').then(({ startServer }) => startServer());
       return;
     case 'run':
-      void runCommand(invocation.options).then(
-        (end) => (end.stderr ? finish(process.stderr, end.stderr, end.status) : process.exit(end.status)),
-        (error: unknown) => finish(process.stderr, `${NAME} run: internal error (${error instanceof Error ? error.name : 'unknown'})\n`, 1),
-      );
+      void runCommand(invocation.options).then(end, (error: unknown) => finish(process.stderr, `${NAME} run: internal error (${error instanceof Error ? error.name : 'unknown'})\n`, 1));
       return;
+    case 'export':
+      void exportCommand(invocation.options).then(end, (error: unknown) => finish(process.stderr, `${NAME} export: internal error (${error instanceof Error ? error.name : 'unknown'})\n`, 1));
+      return;
+    case 'export-help':
+      return finish(process.stdout, EXPORT_USAGE, 0);
+    case 'export-usage-error':
+      return finish(process.stderr, `${NAME} export: ${invocation.problem}\n\n${EXPORT_USAGE}`, 2);
     case 'run-help':
       return finish(process.stdout, RUN_USAGE, 0);
     case 'run-usage-error':

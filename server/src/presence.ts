@@ -139,6 +139,8 @@ export class PresenceChecks {
     }
     const configFile = uri.startsWith('file:') ? fileURLToPath(uri) : null;
     const routing = await this.deps.routing(uri, merged);
+    // One answer per store for the whole check: finding out looks for a plugin on disk, and every secret of that store asks.
+    const delegable = new Map<string, boolean>();
     const native = await runCheck({
       ...routing,
       profiles,
@@ -147,7 +149,11 @@ export class PresenceChecks {
       configFile,
       untrusted: !this.deps.trusted(),
       ...(analysis.load.root.path ? { canonical: canonicalFor(analysis.load.root.path) } : {}),
-      delegable: (u) => this.deps.delegable(u),
+      delegable: (u) => {
+        let answer = delegable.get(u);
+        if (answer === undefined) delegable.set(u, (answer = this.deps.delegable(u)));
+        return answer;
+      },
     });
     if (force) {
       this.cliAllowed.set(uri, analysis.load.root.text);

@@ -125,14 +125,15 @@ export function startServer(): Connection {
     },
   });
   // What a manifest may make the server read (README "What a manifest may make the server read"):
-  // in an untrusted workspace with a folder open, only files inside its folders; otherwise any regular file.
-  const manifestReader = diskReaderFor((path) => trusted() || !workspaceFolders.length || insideAny(path, workspaceFolders));
+  // in a trusted workspace any regular file; otherwise only files inside its folders, or with no folder open inside the manifest's own folder.
+  const manifestReader = (manifest: string | null) =>
+    diskReaderFor((path) => trusted() || insideAny(path, workspaceFolders.length ? workspaceFolders : manifest ? [dirname(manifest)] : []));
   const analyses = new Analyses(
     (uri) => {
       const doc = documents.get(uri);
       return doc && { version: doc.version, text: doc.getText(), path: pathOf(uri) };
     },
-    (text, path) => analyze(text, path, manifestReader, rulesFor(ruleEnvironment())),
+    (text, path, parser) => analyze(text, path, manifestReader(path), rulesFor(ruleEnvironment()), parser),
   );
 
   /** The settings for `uri`, then the user config (the CLI's order), decide where a secret without a chain goes. */

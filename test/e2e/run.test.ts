@@ -1,6 +1,8 @@
 // Run, debug, tasks and terminals with a profile's secrets, in a real VS Code
 // (code-server with its built-in JavaScript debugger): suite/run.ts starts a
-// Node program four ways that each write the SHA-256 of the secret they got;
+// Node program five ways (one a launch whose environment is injected in
+// memory, as for debuggers the runner cannot wrap) that each write the
+// SHA-256 of the secret they got;
 // a launch whose profile misses a required secret is blocked, and this side
 // reads the notification the user sees. Afterwards the secret must appear in
 // no log, output channel, settings, state or workspace file but its store.
@@ -36,6 +38,7 @@ revision = "1.0"
 
 [profiles.default]
 APP_SECRET = { description = "What the program hashes", providers = ["dotenv:.env"] }
+APP_CERT = { description = "A file the program reads", as_path = true, providers = ["dotenv:.env"] }
 
 [profiles.locked]
 APP_SECRET = { description = "What the program hashes", providers = ["dotenv:.env"] }
@@ -48,6 +51,8 @@ const path = require('node:path');
 const out = path.resolve(process.argv[2]);
 const digest = createHash('sha256').update(process.env.APP_SECRET ?? '').digest('hex');
 fs.mkdirSync(path.dirname(out), { recursive: true });
+const cert = process.env.APP_CERT;
+if (cert) fs.writeFileSync(out + '.cert', JSON.stringify({ path: cert, sha: createHash('sha256').update(fs.readFileSync(cert)).digest('hex') }));
 fs.writeFileSync(out, digest);
 `;
 
@@ -71,6 +76,15 @@ const LAUNCH = `{
       "secretspec": { "profile": "locked" }
     },
     {
+      "type": "node",
+      "request": "launch",
+      "name": "Hash (injected)",
+      "program": "\${workspaceFolder}/hash.js",
+      "args": ["\${workspaceFolder}/out/injected.sha"],
+      "env": { "KEPT": "mine" },
+      "secretspec": { "profile": "default", "inject": true }
+    },
+    {
       "type": "node-terminal",
       "request": "launch",
       "name": "Hash (debug terminal)",
@@ -90,7 +104,7 @@ const TASKS = `{
 function workspace(dir: string): string {
   mkdirSync(join(dir, '.vscode'), { recursive: true });
   writeFileSync(join(dir, 'secretspec.toml'), MANIFEST);
-  writeFileSync(join(dir, '.env'), `APP_SECRET=${CANARY}\n`);
+  writeFileSync(join(dir, '.env'), `APP_SECRET=${CANARY}\nAPP_CERT=${CANARY}-cert\n`);
   writeFileSync(join(dir, 'hash.js'), PROGRAM);
   writeFileSync(join(dir, '.vscode', 'launch.json'), LAUNCH);
   writeFileSync(join(dir, '.vscode', 'tasks.json'), TASKS);
@@ -170,6 +184,7 @@ describe('run, debug, tasks and terminals with secrets, in code-server', { skip:
     await t.test('the output channel says how each launch ran, and the check was traced', () => {
       assert.match(channel, /Debugging "Hash \(secretspec\)" \(pwa-node\) with SecretSpec profile default: runtimeExecutable starts the program under the runner/);
       assert.match(channel, /"Hash \(locked\)" was not started\. SecretSpec profile locked has 1 required secret missing: LOCKED_TOKEN/);
+      assert.match(channel, /Debugging "Hash \(injected\)" \(pwa-node\) with SecretSpec profile default: injected 2 variables into "env" \(APP_CERT, APP_SECRET\)/);
       assert.match(channel, /secretspec\/check/, 'the protocol trace was on, so the search below means something');
     });
     await t.test(`the value is in no file but .env (${written.length} files: logs, state, settings, workspace) nor code-server's output`, () => {

@@ -96,6 +96,7 @@ export function harness(input: HarnessInput): Harness {
     ...(input.discoverFirst ? { discoverFirst: true } : {}),
     redactor,
     log: (line) => logs.push(line),
+    showStderr: () => true,
     breaker,
     breakerKey: input.executable,
   };

@@ -79,6 +79,7 @@ describe('hover over stdio', () => {
     assert.match(md!, /Provider alias `kr`/);
     assert.match(md!, /Resolves to `keyring:\/\/`/);
     assert.match(md!, /read, write, delete/);
+    assert.match(md!, process.platform === 'linux' ? /asks the Secret Service which entries exist .* never reads a value/ : /reads each value through the OS keychain and drops it/, 'how presence is asked');
     const vault = await hoverAt(at('vault_ro =', 1));
     assert.ok(!vault!.includes('hunter2'), vault);
     assert.match(vault!, /vault\.example/);

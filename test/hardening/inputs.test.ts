@@ -2,7 +2,8 @@
 // or exhaust it (deep `composed` graphs, many references, deep `extends`
 // chains, a huge manifest under hover, FIFO and kernel files) and to make it
 // read outside the workspace. Bounds here only detect a hang; the times are
-// in the issue's report, not asserted.
+// in the issue's report, not asserted, and work.test.ts catches a return to
+// quadratic work by counting it.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -145,5 +146,32 @@ describe('an untrusted workspace reads nothing outside its folders (issue 13 ite
     const outline = JSON.stringify(await client.request('secretspec/outline', { textDocument: { uri } }));
     assert.doesNotMatch(outline, /outside-canary/);
     assert.match(outline, /inside/);
+  });
+});
+
+describe('an untrusted server with no folder open reads only inside the manifest\'s own folder (issue 13 item 7)', () => {
+  let dir: string;
+  let client: LspClient;
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'secretspec-nofolder-'));
+    mkdirSync(join(dir, 'outside'));
+    mkdirSync(join(dir, 'app', 'base'), { recursive: true });
+    writeFileSync(join(dir, 'outside', 'parent.toml'), `${HEAD}[profiles.default]\nLEAK = { description = "outside-canary" }\n`);
+    writeFileSync(join(dir, 'app', 'base', 'parent.toml'), `${HEAD}[profiles.default]\nIN = { description = "beside-the-manifest" }\n`);
+    client = await LspClient.start();
+  });
+  after(async () => {
+    await client?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('extends above the manifest\'s folder is not read; below it is', async () => {
+    const text = `${HEAD}extends = ["../outside/parent.toml", "base/parent.toml"]\n[profiles.default]\nA = { description = "a" }\n`;
+    const uri = client.open(join(dir, 'app', 'secretspec.toml'), text);
+    const diagnostics = await client.waitForDiagnostics(uri);
+    assert.deepEqual(diagnostics.filter((d) => d.code === 'extends-not-found').map((d) => d.message), [`Extended config file not found: ${join(dir, 'app')}/../outside/parent.toml`]);
+    const outline = JSON.stringify(await client.request('secretspec/outline', { textDocument: { uri } }));
+    assert.doesNotMatch(outline, /outside-canary/);
+    assert.match(outline, /beside-the-manifest/);
   });
 });

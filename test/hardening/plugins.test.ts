@@ -38,7 +38,7 @@ async function gone(pid: number): Promise<boolean> {
   return !isAlive(pid);
 }
 
-test('8: plugin stderr is not logged unless asked for; error.message is quoted on one line, bounded', async () => {
+test('8: plugin stderr is not logged unless asked for; error.message is quoted to the user on one line, bounded, and never logged', async () => {
   const dir = tempDir();
   const { host: h, logs } = host(dir);
   try {
@@ -54,11 +54,15 @@ test('8: plugin stderr is not logged unless asked for; error.message is quoted o
     assert.ok(said.message.includes('first line second'), said.message);
     assert.ok(!said.message.includes('\n'), 'one line');
     assert.ok(!said.message.includes('x'.repeat(201)), 'at most 200 characters of the plugin\'s words');
+    assert.match((await providerFailure(h.open('audit://v?hello=error-unknown-kind', sessionOptions(null)))).message, /it said: "hello refused"/);
     await new Promise((resolve) => setTimeout(resolve, 100));
   } finally {
     await h.dispose();
   }
   assert.deepEqual(logs.filter((l) => l.includes('stderr:')), [], 'no stderr line reached the log');
+  // Provider-protocol §6: the plugin's words are diagnostics text, shown with the failure, never copied into the log.
+  assert.ok(logs.some((l) => l.includes('cannot reach its backend')), 'the failure itself is logged');
+  for (const line of logs) assert.ok(!line.includes('first line') && !line.includes('hello refused'), `the plugin's words reached the log: ${line}`);
   for (const line of logs) assert.ok(!line.includes('hardening-canary'), `leaked: ${line}`);
 });
 

@@ -1,7 +1,7 @@
-// The `run` command line, pure.
+// The `run` and `export` command lines, pure.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parseRunArguments } from '../../server/src/run/args';
+import { parseExportArguments, parseRunArguments } from '../../server/src/run/args';
 
 test('options before --, the command after it untouched', () => {
   assert.deepEqual(parseRunArguments(['--file', 'a.toml', '--profile=prod', '-S', 'web', '--', 'npm', 'start', '--help', '--profile']), {
@@ -41,4 +41,16 @@ test('usage errors: no command, unknown option, missing or empty value, repeated
     assert.equal(r.kind, 'usage-error', JSON.stringify(args));
     assert.match((r as { problem: string }).problem, problem);
   }
+});
+
+test('export: the same options, no command, json the only format', () => {
+  assert.deepEqual(parseExportArguments(['--file', 'a.toml', '-P', 'prod', '--scope=web', '--allow-missing', '--format', 'json']), { kind: 'export', options: { file: 'a.toml', profile: 'prod', scope: 'web', allowMissing: true, format: 'json' } });
+  assert.deepEqual(parseExportArguments([]), { kind: 'export', options: { format: 'json' } });
+  assert.deepEqual(parseExportArguments(['--format=json', '-h']), { kind: 'help' });
+  assert.deepEqual(parseExportArguments(['--format', 'shell']), { kind: 'usage-error', problem: '--format shell is not supported: only json' });
+  assert.deepEqual(parseExportArguments(['--format']), { kind: 'usage-error', problem: '--format needs a value' });
+  assert.deepEqual(parseExportArguments(['--format', 'json', '--format=json']), { kind: 'usage-error', problem: '--format given more than once' });
+  assert.deepEqual(parseExportArguments(['npm', 'start']), { kind: 'usage-error', problem: "unexpected argument 'npm'" });
+  assert.deepEqual(parseExportArguments(['--', 'npm']), { kind: 'usage-error', problem: "unexpected argument 'npm'" });
+  assert.deepEqual(parseExportArguments(['--profile', '']), { kind: 'usage-error', problem: '--profile needs a non-empty value' });
 });

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import { LspClient } from '../support/lspClient';
 import { SHARED, sharedSkipReason } from '../support/shared';
@@ -39,8 +40,9 @@ describe('real-world corpus', { skip }, () => {
   let client: LspClient;
   let dir: string;
   before(async () => {
-    client = await LspClient.start();
     dir = mkdtempSync(join(tmpdir(), 'secretspec-corpus-'));
+    // The workspace folder holds every manifest and its parents: an untrusted server reads `extends` parents only inside it.
+    client = await LspClient.start({ rootUri: pathToFileURL(dir).href });
   });
   after(async () => {
     await client.stop();

@@ -32,7 +32,8 @@ describe('extends', () => {
     dir = mkdtempSync(join(tmpdir(), 'secretspec-extends-'));
     mkdirSync(join(dir, 'shared'));
     mkdirSync(join(dir, 'app'));
-    client = await LspClient.start();
+    // The folder holds the parents: an untrusted server reads `extends` parents only inside its workspace folders.
+    client = await LspClient.start({ rootUri: pathToFileURL(dir).href });
   });
   after(async () => {
     await client.stop();

@@ -45,6 +45,9 @@ inherit = false
 
 [profiles.isolated]
 SOLO = { description = "Alone" }
+
+[scopes.web]
+secrets = ["API_KEY", "DSN"]
 `;
 
 function secret(result: OutlineResult, profile: string, name: string): OutlineSecret {
@@ -71,7 +74,8 @@ for (const trusted of [true, false]) {
       mkdirSync(join(dir, 'shared'));
       mkdirSync(join(dir, 'app'));
       writeFileSync(join(dir, 'shared', 'secretspec.toml'), PARENT);
-      client = await LspClient.start({ initializationOptions: { trusted } });
+      // The folder holds the parent: a restricted workspace reads `extends` parents inside its folders only.
+      client = await LspClient.start({ initializationOptions: { trusted }, rootUri: pathToFileURL(dir).href });
       uri = client.open(join(dir, 'app', 'secretspec.toml'), CHILD);
       result = await client.request<OutlineResult>('secretspec/outline', { textDocument: { uri } });
     });
@@ -91,6 +95,7 @@ for (const trusted of [true, false]) {
         ],
       );
       assert.deepEqual(result.aliases, { local: 'dotenv://host/.env' });
+      assert.deepEqual(result.scopes, { web: ['API_KEY', 'DSN'] });
       assert.deepEqual(
         result.profiles.find((p) => p.name === 'isolated')!.secrets.map((s) => s.name),
         ['SOLO'],

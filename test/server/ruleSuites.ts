@@ -3,6 +3,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import { LspClient } from '../support/lspClient';
 import { assertCase, type TableCase } from './ruleTable';
@@ -12,8 +13,9 @@ export function stdioSuite(title: string, cases: readonly TableCase[]): void {
     let client: LspClient;
     let root: string;
     before(async () => {
-      client = await LspClient.start();
       root = mkdtempSync(join(tmpdir(), 'secretspec-rules-'));
+      // The workspace folder holds every case, `extends` parents included: an untrusted server reads parents only inside it.
+      client = await LspClient.start({ rootUri: pathToFileURL(root).href });
     });
     after(async () => {
       await client.stop();

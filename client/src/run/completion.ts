@@ -14,6 +14,7 @@ const KEYS: Array<[string, string]> = [
   ['profile', 'The SecretSpec profile whose secrets the program gets (default: the active one).'],
   ['scope', 'Only the secrets of this `[scopes.<name>]` of the manifest.'],
   ['file', 'The secretspec.toml to use, relative to the folder (default: the folder\'s own).'],
+  ['inject', 'true: put the secrets in the configuration\'s environment at launch instead of starting the program under the SecretSpec runner.'],
 ];
 
 export class LaunchJsonCompletion implements vscode.CompletionItemProvider {
@@ -39,7 +40,7 @@ export class LaunchJsonCompletion implements vscode.CompletionItemProvider {
     if (loc.atKey && key === undefined) {
       return KEYS.map(([name, doc]) => {
         const item = new vscode.CompletionItem(name, vscode.CompletionItemKind.Property);
-        item.insertText = new vscode.SnippetString(`"${name}": "$1"`);
+        item.insertText = new vscode.SnippetString(name === 'inject' ? `"${name}": \${1|true,false|}` : `"${name}": "$1"`);
         item.documentation = new vscode.MarkdownString(doc);
         item.range = range;
         return item;

@@ -143,17 +143,21 @@ export function buildReport(input: ReportInput): { report: ResolutionReport; unr
       }
       return done;
     };
+    // By name: a composition's first undetermined input is one lookup per reference, not a scan of every unresolved secret.
+    const unresolvedByName = new Map(unresolved.map((u) => [u.name, u]));
     for (const s of composed) {
       const st = composedState(s);
       status.set(s.name, st);
       if (st === 'unknown') {
-        const dep = parseTemplate(s.fields.composed!.value).refs.map((r) => unresolved.find((u) => u.name === r.name)).find(Boolean);
-        unresolved.push({
+        const dep = parseTemplate(s.fields.composed!.value).refs.map((r) => unresolvedByName.get(r.name)).find(Boolean);
+        const row: Unresolved = {
           name: s.name,
           provider: dep?.provider ?? '',
           kind: dep?.kind ?? 'internal',
           message: `composed from secrets whose presence could not be determined${dep ? ` (${dep.name}: ${dep.message})` : ''}`,
-        });
+        };
+        unresolved.push(row);
+        unresolvedByName.set(s.name, row);
       } else if (st === 'resolved') {
         secrets.push(entry(s, 'resolved'));
       } else {

@@ -4,11 +4,13 @@
 //
 // The process is started directly (no shell) as `<executable> provider`
 // with the environment its claim allows, leads its own process group on
-// POSIX so a kill reaches what it forked, and has its stderr kept as a
-// bounded, redacted log. Requests carry absolute deadlines; one that runs
-// out is cancelled with `rpc.cancel`, and an endpoint that does not end it
-// within a grace period counts as hung and is stopped. Closing is §6:
-// `rpc.shutdown`, end of input, a bounded wait, then a kill and reap.
+// POSIX so a kill reaches what it forked (and what it forked into a new
+// session: plugins/descendants.ts), and, only with the server trace on, has
+// its stderr kept as a bounded, redacted log. A closed stdout is a crash at
+// once. Requests carry absolute deadlines; one that runs out is cancelled
+// with `rpc.cancel`, and an endpoint that does not end it within a grace
+// period counts as hung and is stopped. Closing is §6: `rpc.shutdown`, end
+// of input, a bounded wait, then a kill and reap.
 //
 // Values cross only in `provider.get`/`get_many` results, `provider.set`
 // params and `client.credential` answers; none of them is ever logged or put
@@ -19,6 +21,7 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { StringDecoder } from 'node:string_decoder';
 import type { ErrorKind } from '../../../protocol/src';
 import type { CircuitBreaker } from '../plugins/breaker';
+import { forgetPlugin, killDescendants, noteDescendants, trackPlugin } from '../plugins/descendants';
 import type { Redactor } from '../plugins/redact';
 import { ProviderError } from '../providers/store';
 import {
@@ -105,6 +108,8 @@ export interface ConnectionOptions {
   discoverFirst?: boolean;
   redactor: Redactor;
   log(line: string): void;
+  /** Whether the endpoint's stderr may be logged (the server trace is on); off when absent: an endpoint's own words may hold anything. */
+  showStderr?: () => boolean;
 }
 
 const DEFAULT_LIMITS: Limits = { maxFrameBytes: ABSOLUTE_MAX_FRAME_BYTES, maxInFlight: 16 };
@@ -192,6 +197,8 @@ export class EndpointConnection {
   private initialized: Initialized | undefined;
   private exited = false;
   readonly ended: Promise<void>;
+  /** Settles at the process's exit, before its pipes are drained. */
+  private readonly processExited: Promise<void>;
   private closing: Promise<void> | undefined;
   private readonly stderrDecoder = new StringDecoder('utf8');
   private stderrLine = '';
@@ -209,10 +216,16 @@ export class EndpointConnection {
       detached: GROUPS,
       windowsHide: true,
     });
-    if (GROUPS && this.child.pid !== undefined) trackGroup(this.child.pid);
+    if (GROUPS && this.child.pid !== undefined) {
+      trackGroup(this.child.pid);
+      // Also what it forks into a new session, which a group kill misses (plugins/descendants.ts).
+      trackPlugin(this.child.pid);
+    }
     // A write to an endpoint that already died fails with EPIPE; its exit is what gets reported.
     this.child.stdin.on('error', () => undefined);
     this.child.stdout.on('data', (chunk: Buffer) => this.decoder.push(chunk));
+    this.child.stdout.once('end', () => void this.onStdoutEnd());
+    this.processExited = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
     this.child.stderr.on('data', (chunk: Buffer) => this.onStderr(chunk));
     this.ended = new Promise<void>((resolve) => {
       // `on`, not `once`: a second error event without a listener would throw in the server.
@@ -600,7 +613,10 @@ export class EndpointConnection {
   private onExit(kind: ErrorKind, how: string, startFailure?: string): void {
     if (this.exited) return;
     this.exited = true;
-    if (this.child.pid !== undefined) liveGroups.delete(this.child.pid);
+    if (this.child.pid !== undefined) {
+      liveGroups.delete(this.child.pid);
+      forgetPlugin(this.child.pid);
+    }
     const rest = this.stderrLine + this.stderrDecoder.end();
     if (rest.trim()) this.stderrHeld.push(rest);
     this.stderrLine = '';
@@ -626,7 +642,10 @@ export class EndpointConnection {
     const drained = await Promise.race([Promise.all(open.map((s) => new Promise<void>((resolve) => s.once('end', resolve)))).then(() => true), wait.promise.then(() => false)]);
     wait.cancel();
     if (drained) return;
-    if (GROUPS && this.child.pid !== undefined) killGroup(this.child.pid);
+    if (GROUPS && this.child.pid !== undefined) {
+      killGroup(this.child.pid);
+      killDescendants(this.child.pid);
+    }
     for (const s of open) s.destroy();
   }
 
@@ -639,17 +658,43 @@ export class EndpointConnection {
   }
 
   private kill(): void {
+    if (GROUPS && this.child.pid !== undefined) killDescendants(this.child.pid);
     if (!(GROUPS && this.child.pid !== undefined && killGroup(this.child.pid))) this.child.kill('SIGKILL');
+  }
+
+  /** After the endpoint is gone: what it forked and left running, in its group or in a new session, goes too. */
+  private killLeftovers(): void {
+    if (GROUPS && this.child.pid !== undefined) killDescendants(this.child.pid);
+  }
+
+  /**
+   * Stdout closed. An endpoint that exits closes it too, and its exit is what
+   * gets reported; one that keeps running can never answer again, so it is a
+   * crash now rather than at the request deadline.
+   */
+  private async onStdoutEnd(): Promise<void> {
+    // Closing on purpose ends its input, and an endpoint may close stdout before it exits.
+    if (this.failure || this.closing) return;
+    const wait = after(PIPE_DRAIN_MS);
+    const exited = await Promise.race([this.processExited.then(() => true), wait.promise.then(() => false)]);
+    wait.cancel();
+    if (exited || this.exited || this.failure || this.closing) return;
+    const inProgress = [...this.pending.values()].map((p) => p.method);
+    const when = this.state === 'starting' ? 'while starting' : inProgress.length ? `while answering ${[...new Set(inProgress)].join(', ')}` : 'between requests';
+    this.kill();
+    this.fail('plugin_crashed', `${this.options.label} closed its standard output ${when} but kept running, so it was stopped; a request in progress is not replayed, the next one starts it again`);
   }
 
   /** Ends a broken or failed-to-start session: input closed, a moment to exit, then the group killed and reaped. */
   private stop(): Promise<void> {
     this.closing ??= (async () => {
+      if (GROUPS) noteDescendants();
       this.child.stdin.end();
       if (!(await this.exitWithin(BROKEN_EXIT_MS))) {
         this.kill();
         await this.exitWithin(REAP_MS);
       }
+      this.killLeftovers();
     })();
     return this.closing;
   }
@@ -664,6 +709,8 @@ export class EndpointConnection {
     this.state = 'closing';
     this.closing = (async () => {
       const deadline = deadlineAfter(shutdownMs, Date.now());
+      // Seen while the endpoint still runs: once it exits, what it forked is orphaned and no longer traceable to it.
+      if (GROUPS) noteDescendants();
       try {
         decodeEmpty(await this.request(METHOD.shutdown, {}, deadline));
       } catch {
@@ -675,17 +722,20 @@ export class EndpointConnection {
         this.kill();
         await this.exitWithin(REAP_MS);
       }
+      this.killLeftovers();
       this.state = 'closed';
     })();
     return this.closing;
   }
 
   // -------------------------------------------------------------------------
-  // stderr: a bounded, redacted log, written when no answer is in flight so
+  // stderr (with the server trace on; dropped otherwise, as a plugin's is):
+  // a bounded, redacted log, written when no answer is in flight so
   // that a value the endpoint printed while answering is known to the
   // redactor (from the answer) by the time its line is scrubbed.
 
   private onStderr(chunk: Buffer): void {
+    if (!this.options.showStderr?.()) return;
     const lines = (this.stderrLine + this.stderrDecoder.write(chunk)).split('\n');
     this.stderrLine = lines.pop() ?? '';
     if (this.stderrLine.length > STDERR_LOG_BYTES) {

@@ -42,6 +42,8 @@ export interface EndpointHostOptions {
   requestMs?: number;
   /** Receives log lines; each is scrubbed first. */
   log(line: string): void;
+  /** Whether endpoints' stderr may be logged (the server trace is on); off when absent. */
+  showStderr?: () => boolean;
 }
 
 /** A session nobody used for this long is closed; the next use starts the endpoint again. */
@@ -109,6 +111,7 @@ export class EndpointHost {
       discoverFirst: plan.discoverFirst,
       redactor: this.redactor,
       log: (line) => this.options.log(this.redactor.scrub(line)),
+      ...(this.options.showStderr ? { showStderr: this.options.showStderr } : {}),
       breaker: this.breaker,
       breakerKey: plan.executable,
       ...(this.options.requestMs ? { requestMs: this.options.requestMs } : {}),

@@ -40,6 +40,19 @@ interface Facts {
 const escapeSnippet = (s: string) => s.replace(/[$}\\]/g, (c) => `\\${c}`);
 const bareKey = (s: string) => (/^[A-Za-z0-9_-]+$/.test(s) ? s : JSON.stringify(s));
 
+// What completion knows of a manifest does not change between requests on one
+// version: it is gathered once (a pass over every node), and each profile's
+// sorted names once, rather than per request on a manifest that may be huge.
+const factsCache = new WeakMap<Analysis, { complete: Analysis | undefined; userAliases: ReadonlyMap<string, AliasModel> | undefined; facts: Facts }>();
+
+function factsFor(analysis: Analysis, complete: Analysis | undefined, userAliases: ReadonlyMap<string, AliasModel> | undefined): Facts {
+  const cached = factsCache.get(analysis);
+  if (cached && cached.complete === complete && cached.userAliases === userAliases) return cached.facts;
+  const f = facts(analysis, complete, userAliases);
+  factsCache.set(analysis, { complete, userAliases, facts: f });
+  return f;
+}
+
 function facts(analysis: Analysis, complete: Analysis | undefined, userAliases: ReadonlyMap<string, AliasModel> | undefined): Facts {
   const map = analysis.load.root.map;
   const written = new Map<string, Set<string>>();
@@ -57,25 +70,30 @@ function facts(analysis: Analysis, complete: Analysis | undefined, userAliases: 
   for (const n of map.all()) if (n.path[0] === 'providers' && n.path.length === 2 && typeof n.path[1] === 'string' && !aliases.has(n.path[1])) aliases.set(n.path[1], undefined);
   // The project's own aliases shadow the user's of the same name.
   for (const [name, a] of userAliases ?? []) if (!aliases.has(name)) aliases.set(name, a);
+  const sortedOf = new Map<string, string[]>();
   const secretsOf = (p: string) => {
+    let sorted = sortedOf.get(p);
+    if (sorted) return sorted;
     const names = new Set(written.get(p) ?? []);
     for (const n of effective?.get(p)?.secrets.keys() ?? []) names.add(n);
     if (p !== 'default' && !effective?.get(p)) for (const n of written.get('default') ?? []) names.add(n);
-    return [...names].sort();
+    sortedOf.set(p, (sorted = [...names].sort()));
+    return sorted;
   };
+  let all: string[] | undefined;
   return {
     map,
     profiles: [...profiles].sort(),
     secretsOf,
-    allSecrets: () => [...new Set([...profiles].flatMap(secretsOf))].sort(),
+    allSecrets: () => (all ??= [...new Set([...profiles].flatMap(secretsOf))].sort()),
     aliases,
   };
 }
 
 export function completions(analysis: Analysis, complete: Analysis | undefined, offset: number, env: CompletionEnv): CompletionItem[] {
   const text = analysis.load.root.text;
-  const ctx = cursorContext(text, offset);
-  const f = facts(analysis, complete, env.userAliases?.());
+  const f = factsFor(analysis, complete, env.userAliases?.());
+  const ctx = contextAt(f.map, text, offset);
   const range = (start: number, end: number): Range => ({ start: f.map.positionAt(start), end: f.map.positionAt(end) });
   switch (ctx.kind) {
     case 'header':
@@ -87,6 +105,23 @@ export function completions(analysis: Analysis, complete: Analysis | undefined, 
     default:
       return [];
   }
+}
+
+/**
+ * The cursor's context, read from the last table header before its line
+ * rather than from the start of the text: a header begins at the top level,
+ * and the source map knows where the headers are.
+ */
+function contextAt(map: SourceMap, text: string, offset: number): CursorContext {
+  const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
+  let base = 0;
+  for (const table of map.tables()) {
+    const header = table.header;
+    if (header && header.end <= lineStart && header.start > base && text.startsWith('[', header.start)) base = header.start;
+  }
+  if (base === 0) return cursorContext(text, offset);
+  const ctx = cursorContext(text.slice(base), offset - base);
+  return ctx.kind === 'none' ? ctx : { ...ctx, start: ctx.start + base, end: ctx.end + base };
 }
 
 function written(map: SourceMap, path: TomlPath, exceptAt?: number): Set<string> {

@@ -15,7 +15,7 @@ import { ownerOf, schemesUsed } from '../rules/extensions';
 import { capabilityText } from './completion';
 import type { Analysis } from '../manifest/analysis';
 import { keyDocMarkdown, keyDocsFor, ROOT_TABLE_DOCS } from './docs';
-import { keySpans, occurrenceAt, occurrences, SECRET_KINDS, specRole, stringContent } from './occurrences';
+import { keyAt, nodesOnLine, occurrenceAt, occurrencesOnLine, SECRET_KINDS, specRole, stringContent } from './occurrences';
 import { withUserAliases } from '../userConfig/defaults';
 import { DEFAULT_ENGINE, formatVersion, type Engine } from '../engine/version';
 
@@ -35,8 +35,8 @@ const code = (s: string) => `\`${s.replace(/`/g, "'")}\``;
 
 export function hover(analysis: Analysis, complete: Analysis | undefined, offset: number, env: HoverEnv): Hover | null {
   const map = analysis.load.root.map;
-  const keys = keySpans(map);
-  const occ = occurrenceAt(occurrences(map), offset);
+  // Only what is written on the cursor's line: a hover on a huge manifest reads a few nodes, not all of them.
+  const occ = occurrenceAt(occurrencesOnLine(map, offset), offset);
   const model = complete ?? analysis;
   const aliasScope = model.load.merged && withUserAliases(model.load.merged, env.userAliases);
   const range = (s: Span) => ({ start: map.positionAt(s.start), end: map.positionAt(s.end) });
@@ -46,15 +46,10 @@ export function hover(analysis: Analysis, complete: Analysis | undefined, offset
   if (occ && (occ.kind === 'alias-decl' || occ.kind === 'alias-use' || occ.kind === 'refs-key')) {
     return md(specHover(aliasScope, occ.name, env), occ.span);
   }
-  for (const [k, spans] of keys) {
-    const s = spans.find((sp) => sp.start <= offset && offset < sp.end);
-    if (!s) continue;
-    const node = map.getByKey(k);
-    if (!node) continue;
-    const text = keyHover(node.path, model, env.engine ?? DEFAULT_ENGINE);
-    if (text) return md(text, s);
-  }
-  for (const node of map.all()) {
+  const key = keyAt(map, offset);
+  const text = key && keyHover(key.path, model, env.engine ?? DEFAULT_ENGINE);
+  if (key && text) return md(text, key.span);
+  for (const node of nodesOnLine(map, offset)) {
     if (node.kind !== 'scalar' || !node.value || offset < node.value.start || offset > node.value.end) continue;
     if (!specRole(node.path)) continue;
     const content = stringContent(map, node.path);
@@ -190,6 +185,7 @@ export function specHover(merged: MergedManifest | undefined, spec: string, env:
     if (shape) lines.push('', `URI shape: \`${shape.shape}\``);
     const where = storageAddress(target, { project: '{project}', profile: '{profile}', key: '{key}' });
     if (where) lines.push('', `Stores each secret at ${where.text}${where.flat ? ' (flat: profiles share it)' : ''}.`);
+    if (provider.presence) lines.push('', provider.presence(process.platform));
   } else {
     const installed = env.pluginInstalled(scheme);
     const caps = env.advertised?.(scheme);

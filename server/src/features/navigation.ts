@@ -11,7 +11,7 @@ import type { SourceMap } from '../manifest/locate';
 import type { Origin } from '../manifest/model';
 import type { UserConfig } from '../userConfig/parse';
 import type { Analysis } from '../manifest/analysis';
-import { ALIAS_KINDS, occurrenceAt, occurrences, SECRET_KINDS, stringContent, type Occurrence } from './occurrences';
+import { ALIAS_KINDS, occurrenceAt, occurrences, occurrencesOnLine, SECRET_KINDS, stringContent, type Occurrence } from './occurrences';
 
 function locate(analysis: Analysis, uri: string, at: Origin, user: UserConfig | undefined): Location | undefined {
   const file = at.file ? (at.file === user?.path ? user.parsed : analysis.load.files.get(at.file)) : undefined;
@@ -38,7 +38,7 @@ function secretTarget(analysis: Analysis, name: string, profile: string | undefi
 /** `user`: the user config, whose aliases a manifest can name (a project alias of the same name wins). */
 export function definition(analysis: Analysis, uri: string, offset: number, user?: UserConfig): Location[] {
   const map = analysis.load.root.map;
-  const occ = occurrenceAt(occurrences(map), offset);
+  const occ = occurrenceAt(occurrencesOnLine(map, offset), offset);
   if (!occ) return extendsTarget(analysis, offset);
   let at: Origin | undefined;
   if (occ.kind === 'composed-ref') at = secretTarget(analysis, occ.name, occ.profile);
@@ -69,10 +69,10 @@ function extendsTarget(analysis: Analysis, offset: number): Location[] {
 
 /** Every occurrence of the secret or alias under the cursor, in this document. */
 export function sameNameAt(map: SourceMap, offset: number): { target: Occurrence; all: Occurrence[] } | undefined {
-  const list = occurrences(map);
-  const target = occurrenceAt(list, offset);
+  // The name under the cursor from its line; only an actual rename or search reads the whole document.
+  const target = occurrenceAt(occurrencesOnLine(map, offset), offset);
   if (!target) return undefined;
-  return { target, all: list.filter((o) => sameFamily(o, target)) };
+  return { target, all: occurrences(map).filter((o) => sameFamily(o, target)) };
 }
 
 function sameFamily(o: Occurrence, target: Occurrence): boolean {

@@ -3,7 +3,7 @@
 // references, scope entries, `refs` keys and provider-spec strings. The
 // source map records a key's first spelling only, so the rest are found by
 // reading each node's dotted prefix and each header's segments.
-import type { SourceMap, Span } from '../manifest/locate';
+import type { NodeLocation, SourceMap, Span } from '../manifest/locate';
 import { pathKey, type TomlPath } from '../manifest/path';
 import { parseTemplate } from '../manifest/template';
 
@@ -80,14 +80,19 @@ export function keySpans(map: SourceMap): Map<string, Span[]> {
 
 function computeKeySpans(map: SourceMap): Map<string, Span[]> {
   const out = new Map<string, Span[]>();
-  const add = (path: TomlPath, span: Span) => {
+  forEachKeySpan(map.text, map.all(), (path, span) => {
     const k = pathKey(path);
     const list = out.get(k) ?? [];
     if (!list.some((s) => s.start === span.start)) list.push(span);
     out.set(k, list);
-  };
-  const text = map.text;
-  for (const node of map.all()) {
+  });
+  for (const list of out.values()) list.sort((a, b) => a.start - b.start);
+  return out;
+}
+
+/** Each key token the `nodes` write, with the path it names: header segments, keys and their dotted prefixes. */
+function forEachKeySpan(text: string, nodes: Iterable<NodeLocation>, add: (path: TomlPath, span: Span) => void): void {
+  for (const node of nodes) {
     if (node.header) {
       const named = node.path.flatMap((s, i) => (typeof s === 'string' ? [i] : []));
       headerSegments(text, node.header).forEach((span, i) => {
@@ -103,8 +108,6 @@ function computeKeySpans(map: SourceMap): Map<string, Span[]> {
       }
     }
   }
-  for (const list of out.values()) list.sort((a, b) => a.start - b.start);
-  return out;
 }
 
 /** The content span of a one-line string value that is written verbatim. */
@@ -157,6 +160,97 @@ function tokenName(text: string, span: Span): { name: string; inner: Span } {
   return { name: raw, inner: span };
 }
 
+// A hover or go-to asks about one position: only the nodes written on its
+// line can hold a key token or a name there (every key and one-line string is
+// on one line). An index of nodes by line, built in one pass per map without
+// a per-key structure, lets such a request read those few nodes instead of
+// computing every key span and occurrence of a manifest that may hold a
+// million nodes (issue 13 item 5).
+interface LineIndex {
+  /** `nodes[first[l]..first[l + 1]]` are the nodes (by their index in `map.all()`) with a header, key or value starting on line `l`. */
+  first: Uint32Array;
+  nodes: Uint32Array;
+}
+const lineIndexCache = new WeakMap<SourceMap, LineIndex>();
+
+function lineIndex(map: SourceMap): LineIndex {
+  const cached = lineIndexCache.get(map);
+  if (cached) return cached;
+  const all = map.all();
+  const lineCount = map.positionAt(map.text.length).line + 1;
+  // Up to three distinct lines per node (header, key, value), -1 for none.
+  const lines = new Int32Array(all.length * 3).fill(-1);
+  const count = new Uint32Array(lineCount + 1);
+  for (let i = 0; i < all.length; i++) {
+    const node = all[i]!;
+    let slot = 0;
+    for (const span of [node.header, node.key, node.value]) {
+      if (!span) continue;
+      const line = map.positionAt(span.start).line;
+      if (slot && (lines[i * 3] === line || lines[i * 3 + 1] === line)) continue;
+      lines[i * 3 + slot++] = line;
+      count[line + 1]!++;
+    }
+  }
+  for (let l = 0; l < lineCount; l++) count[l + 1]! += count[l]!;
+  const first = count.slice();
+  const nodes = new Uint32Array(count[lineCount]!);
+  const next = count.slice(0, lineCount);
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    if (line >= 0) nodes[next[line]!++] = Math.floor(i / 3);
+  }
+  const index = { first, nodes };
+  lineIndexCache.set(map, index);
+  return index;
+}
+
+/** The nodes with a header, key or value starting on the line of `offset`, in `map.all()` order. */
+export function nodesOnLine(map: SourceMap, offset: number): NodeLocation[] {
+  const { first, nodes } = lineIndex(map);
+  const line = map.positionAt(offset).line;
+  const all = map.all();
+  const out: NodeLocation[] = [];
+  for (let j = first[line] ?? 0; j < (first[line + 1] ?? 0); j++) out.push(all[nodes[j]!]!);
+  return out;
+}
+
+/** Key spans written by `nodes`, by path, as keySpans gathers them for the whole map. */
+function keySpansOf(text: string, nodes: Iterable<NodeLocation>): Map<string, { path: TomlPath; spans: Span[] }> {
+  const out = new Map<string, { path: TomlPath; spans: Span[] }>();
+  forEachKeySpan(text, nodes, (path, span) => {
+    const k = pathKey(path);
+    let entry = out.get(k);
+    if (!entry) out.set(k, (entry = { path, spans: [] }));
+    if (!entry.spans.some((s) => s.start === span.start)) entry.spans.push(span);
+  });
+  for (const { spans } of out.values()) spans.sort((a, b) => a.start - b.start);
+  return out;
+}
+
+/** The written key token at `offset` (end exclusive) and the path it names, from the nodes of its line only. */
+export function keyAt(map: SourceMap, offset: number): { path: TomlPath; span: Span } | undefined {
+  for (const { path, spans } of keySpansOf(map.text, nodesOnLine(map, offset)).values()) {
+    const span = spans.find((s) => s.start <= offset && offset < s.end);
+    if (span && map.getByKey(pathKey(path))) return { path, span };
+  }
+  return undefined;
+}
+
+/** The occurrences written on the line of `offset`: what occurrences(map) lists there, from the nodes of that line only. */
+export function occurrencesOnLine(map: SourceMap, offset: number): Occurrence[] {
+  const onLine = new Set(nodesOnLine(map, offset));
+  const keys = new Map<string, Span[]>();
+  // A name's key may be spelled on this line by another node (a dotted `S.description` spells `S`).
+  const named = new Set<NodeLocation>();
+  for (const [k, { spans }] of keySpansOf(map.text, onLine)) {
+    keys.set(k, spans);
+    const node = map.getByKey(k);
+    if (node) named.add(node);
+  }
+  return collectOccurrences(map, keys, new Set([...named, ...onLine]), (node) => onLine.has(node));
+}
+
 export function occurrences(map: SourceMap): Occurrence[] {
   let out = occurrencesCache.get(map);
   if (!out) occurrencesCache.set(map, (out = computeOccurrences(map, keySpans(map))));
@@ -164,6 +258,11 @@ export function occurrences(map: SourceMap): Occurrence[] {
 }
 
 function computeOccurrences(map: SourceMap, keys: Map<string, Span[]>): Occurrence[] {
+  return collectOccurrences(map, keys, map.all(), () => true);
+}
+
+/** For each of `nodes`: the names its key spans (those in `keys`) declare, then, if `valued`, the names in its value. */
+function collectOccurrences(map: SourceMap, keys: ReadonlyMap<string, Span[]>, nodes: Iterable<NodeLocation>, valued: (node: NodeLocation) => boolean): Occurrence[] {
   const text = map.text;
   const out: Occurrence[] = [];
   const pushKeys = (kind: OccurrenceKind, path: TomlPath, profile?: string) => {
@@ -172,7 +271,7 @@ function computeOccurrences(map: SourceMap, keys: Map<string, Span[]>): Occurren
       out.push({ kind, name, span: inner, path, ...(profile !== undefined ? { profile } : {}) });
     }
   };
-  for (const node of map.all()) {
+  for (const node of nodes) {
     const p = node.path;
     const [root, a, b, c, d] = p;
     if (root === 'profiles' && p.length === 3 && typeof a === 'string' && typeof b === 'string' && b !== 'defaults') {
@@ -182,7 +281,7 @@ function computeOccurrences(map: SourceMap, keys: Map<string, Span[]>): Occurren
     } else if (root === 'providers' && p.length === 2 && typeof a === 'string') {
       pushKeys('alias-decl', p);
     }
-    if (node.kind !== 'scalar') continue;
+    if (node.kind !== 'scalar' || !valued(node)) continue;
     const content = stringContent(map, p);
     if (!content) continue;
     const value = text.slice(content.start, content.end);

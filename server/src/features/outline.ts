@@ -93,6 +93,7 @@ export function outline(analysis: Analysis, uri: string, context: OutlineContext
       inherits: p.inherits,
       secrets: [...p.secrets.values()].map((s) => outlineSecret(analysis, uri, s, routing)),
     })),
+    ...(manifest.scopes.size ? { scopes: Object.fromEntries([...manifest.scopes].map(([name, scope]) => [name, (scope.secrets ?? []).map((s) => s.value)])) } : {}),
   };
 }
 

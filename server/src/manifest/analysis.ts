@@ -5,6 +5,7 @@
 import { promises as fs } from 'node:fs';
 import { resolve } from 'node:path';
 import { readRegularFile } from './safeRead';
+import type { ChunkedParser } from './chunks';
 import type { EffectiveProfile } from './effective';
 import { loadManifest, type LoadResult, type ManifestIO } from './load';
 import { parseFile } from './parse';
@@ -55,7 +56,8 @@ export function diskReaderFor(allowed: (path: string) => boolean): ManifestIO {
 /** The reader of a trusted workspace: any regular file within the bounds. */
 export const diskReader: ManifestIO = diskReaderFor(() => true);
 
-export async function analyze(text: string, path: string | null, reader: ManifestIO, validate: Validate): Promise<Analysis> {
-  const load = await loadManifest(parseFile(text, path), reader);
+/** `parser`: the document's incremental parser, which re-parses only what an edit changed. */
+export async function analyze(text: string, path: string | null, reader: ManifestIO, validate: Validate, parser?: ChunkedParser): Promise<Analysis> {
+  const load = await loadManifest(parseFile(text, path, parser), reader);
   return { load, validation: validate(load) };
 }

@@ -38,11 +38,45 @@ export function effectiveProfiles(manifest: MergedManifest): Map<string, Effecti
   const out = new Map<string, EffectiveProfile>();
   const base = manifest.profiles.get('default');
   const project = manifest.defaults?.providers;
-  const baseEffective = base ? effectiveProfile(base, undefined, undefined, project) : undefined;
+  const baseEffective = base ? effectiveProfileOnce(base, undefined, undefined, project) : undefined;
   for (const [name, model] of manifest.profiles) {
-    out.set(name, name === 'default' && baseEffective ? baseEffective : effectiveProfile(model, name === 'default' ? undefined : base, baseEffective, project));
+    out.set(name, name === 'default' && baseEffective ? baseEffective : effectiveProfileOnce(model, name === 'default' ? undefined : base, baseEffective, project));
   }
   return out;
+}
+
+interface Built {
+  defaultProfile: ProfileModel | undefined;
+  defaultEffective: EffectiveProfile | undefined;
+  projectProviders: Sourced<string[]> | undefined;
+  effective: EffectiveProfile;
+}
+
+/**
+ * The last effective profile built from each model, and from what. Models
+ * never change once read, and an edit keeps the model of a profile it did not
+ * touch (see ParsedFile.reused), so such a profile is not rebuilt.
+ */
+const built = new WeakMap<ProfileModel, Built>();
+
+function effectiveProfileOnce(
+  model: ProfileModel,
+  defaultProfile: ProfileModel | undefined,
+  defaultEffective: EffectiveProfile | undefined,
+  projectProviders: Sourced<string[]> | undefined,
+): EffectiveProfile {
+  const last = built.get(model);
+  if (last && last.defaultProfile === defaultProfile && last.defaultEffective === defaultEffective && sameProviders(last.projectProviders, projectProviders)) return last.effective;
+  const effective = effectiveProfile(model, defaultProfile, defaultEffective, projectProviders);
+  built.set(model, { defaultProfile, defaultEffective, projectProviders, effective });
+  return effective;
+}
+
+/** The project's default providers as the same list written at the same place. */
+function sameProviders(a: Sourced<string[]> | undefined, b: Sourced<string[]> | undefined): boolean {
+  if (a === b) return true;
+  if (!a || !b || a.at.file !== b.at.file || a.value.length !== b.value.length || a.at.path.length !== b.at.path.length) return false;
+  return a.value.every((v, i) => v === b.value[i]) && a.at.path.every((s, i) => s === b.at.path[i]);
 }
 
 function effectiveProfile(

@@ -3,7 +3,9 @@
 // key path, where its key and its value were written. It never throws and
 // tolerates half-typed text (it skips to the end of a line it cannot read),
 // so editor features work on broken documents too. Built lazily: a clean
-// manifest that needs no position pays nothing (see bench/).
+// manifest that needs no position pays nothing (see bench/). Nodes are kept
+// in a tree of key segments, so recording one costs a lookup of its last
+// segment under its parent, never a key built from the whole path.
 import { pathKey, type PathSegment, type TomlPath } from './path';
 
 export interface Span {
@@ -48,12 +50,29 @@ const enum C {
   RBrace = 125,
 }
 
+/** A key path's place in the tree: its node, once one was recorded there, and the segments under it. */
+interface Slot {
+  node?: NodeLocation;
+  kids?: Map<string, Slot>;
+  /** For a `[[array]]` path: how many of its headers were read so far. */
+  count?: number;
+}
+
+function child(slot: Slot, segment: PathSegment): Slot {
+  let kids = slot.kids;
+  if (!kids) slot.kids = kids = new Map();
+  const name = typeof segment === 'string' ? segment : String(segment);
+  let next = kids.get(name);
+  if (!next) kids.set(name, (next = {}));
+  return next;
+}
+
 function isBareKeyChar(c: number): boolean {
   return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 45;
 }
 
 export class SourceMap {
-  private nodes: Map<string, NodeLocation> | undefined;
+  private root: Slot | undefined;
   private order: NodeLocation[] = [];
   private headers: NodeLocation[] = [];
   private lineStarts: number[] | undefined;
@@ -61,12 +80,17 @@ export class SourceMap {
   constructor(readonly text: string) {}
 
   get(path: TomlPath): NodeLocation | undefined {
-    return this.index().get(pathKey(path));
+    let slot: Slot | undefined = this.index();
+    for (let i = 0; i < path.length && slot; i++) {
+      const s = path[i]!;
+      slot = slot.kids?.get(typeof s === 'string' ? s : String(s));
+    }
+    return slot?.node;
   }
 
   /** The node whose `pathKey` is `key`. */
   getByKey(key: string): NodeLocation | undefined {
-    return this.index().get(key);
+    return this.get(key.split('\u0001'));
   }
 
   /** Every located node, in the order it was first written. */
@@ -143,12 +167,12 @@ export class SourceMap {
     return this.lineStarts;
   }
 
-  private index(): Map<string, NodeLocation> {
-    if (!this.nodes) {
-      this.nodes = new Map();
-      new Scanner(this.text, this.nodes, this.order, this.headers).run();
+  private index(): Slot {
+    if (!this.root) {
+      this.root = {};
+      new Scanner(this.text, this.root, this.order, this.headers).run();
     }
-    return this.nodes;
+    return this.root;
   }
 }
 
@@ -159,18 +183,18 @@ interface KeyPart {
 
 class Scanner {
   private pos = 0;
-  private readonly arrayCounts = new Map<string, number>();
   private currentTable: NodeLocation | undefined;
 
   constructor(
     private readonly t: string,
-    private readonly nodes: Map<string, NodeLocation>,
+    private readonly root: Slot,
     private readonly order: NodeLocation[],
     private readonly headers: NodeLocation[],
   ) {}
 
   run(): void {
     let table: PathSegment[] = [];
+    let tableSlot = this.root;
     const n = this.t.length;
     while (this.pos < n) {
       this.skipSpaces();
@@ -182,10 +206,11 @@ class Scanner {
       } else if (this.pos >= n) {
         break;
       } else if (c === C.LBracket) {
-        table = this.header() ?? table;
+        const opened = this.header();
+        if (opened) [table, tableSlot] = opened;
       } else {
         const before = this.pos;
-        this.keyValue(table);
+        this.keyValue(table, tableSlot);
         if (this.pos === before) this.skipToEol();
       }
     }
@@ -196,7 +221,7 @@ class Scanner {
     if (this.currentTable?.body) this.currentTable.body.end = end;
   }
 
-  private header(): PathSegment[] | undefined {
+  private header(): [PathSegment[], Slot] | undefined {
     const start = this.pos;
     const isArray = this.t.charCodeAt(this.pos + 1) === C.LBracket;
     this.pos += isArray ? 2 : 1;
@@ -212,33 +237,38 @@ class Scanner {
     const span = { start, end: this.pos };
     this.closeTable(start);
     const path: PathSegment[] = [];
+    let slot = this.root;
     for (let i = 0; i < keys.length; i++) {
       path.push(keys[i]!.name);
+      slot = child(slot, keys[i]!.name);
       const last = i === keys.length - 1;
       if (last && isArray) {
-        this.record(path, { key: keys[i]!.span }, 'array');
-        const k = pathKey(path);
-        const idx = this.arrayCounts.get(k) ?? 0;
-        this.arrayCounts.set(k, idx + 1);
+        this.record(slot, path, { key: keys[i]!.span }, 'array');
+        const idx = slot.count ?? 0;
+        slot.count = idx + 1;
         path.push(idx);
-        const node = this.record(path, { key: keys[i]!.span, value: span, header: span }, 'array-table', true);
+        slot = child(slot, idx);
+        const node = this.record(slot, path, { key: keys[i]!.span, value: span, header: span }, 'array-table', true);
         node.body = { start, end: this.t.length };
         this.currentTable = node;
         this.headers.push(node);
       } else if (last) {
-        const node = this.record(path, { key: keys[i]!.span, value: span, header: span }, 'table', true);
+        const node = this.record(slot, path, { key: keys[i]!.span, value: span, header: span }, 'table', true);
         node.body = { start, end: this.t.length };
         this.currentTable = node;
         this.headers.push(node);
       } else {
-        this.record(path, { key: keys[i]!.span }, 'implicit');
-        const count = this.arrayCounts.get(pathKey(path));
-        if (count !== undefined) path.push(count - 1);
+        this.record(slot, path, { key: keys[i]!.span }, 'implicit');
+        const count = slot.count;
+        if (count !== undefined) {
+          path.push(count - 1);
+          slot = child(slot, count - 1);
+        }
       }
     }
     this.skipSpaces();
     if (this.t.charCodeAt(this.pos) === C.Hash) this.skipToEol();
-    return path;
+    return [path, slot];
   }
 
   /**
@@ -246,50 +276,50 @@ class Scanner {
    * implicit table, then the value. False when there is no key or no `=`:
    * nothing more of this line or inline table can be read.
    */
-  private keyValue(table: readonly PathSegment[]): boolean {
+  private keyValue(table: readonly PathSegment[], tableSlot: Slot): boolean {
     const keys = this.keys();
     if (!keys.length) return false;
     this.skipSpaces();
     const path = [...table];
+    let slot = tableSlot;
     for (let i = 0; i < keys.length - 1; i++) {
       path.push(keys[i]!.name);
-      this.record(path, { key: keys[i]!.span }, 'implicit');
+      slot = child(slot, keys[i]!.name);
+      this.record(slot, path, { key: keys[i]!.span }, 'implicit');
     }
     const last = keys[keys.length - 1]!;
     path.push(last.name);
+    slot = child(slot, last.name);
     if (this.t.charCodeAt(this.pos) !== C.Eq) {
-      this.record(path, { key: last.span }, 'implicit');
+      this.record(slot, path, { key: last.span }, 'implicit');
       return false;
     }
     this.pos++;
     this.skipSpaces();
-    this.value(path, last.span);
+    this.value(path, slot, last.span);
     return true;
   }
 
-  private value(path: PathSegment[], key: Span | undefined): void {
+  private value(path: PathSegment[], slot: Slot, key: Span | undefined): void {
     const start = this.pos;
     const c = this.t.charCodeAt(this.pos);
-    if (c === C.LBrace) {
-      const node = this.record(path, { key, value: { start, end: start } }, 'inline-table');
+    if (c === C.LBrace || c === C.LBracket) {
+      // The span is recorded before its end is known, and is the node's value afterwards whatever was recorded before.
+      const span = { start, end: start };
+      const node = this.record(slot, path, { key, value: span }, c === C.LBrace ? 'inline-table' : 'array');
       this.pos++;
-      this.inlineTable(path);
-      node.value = { start, end: this.pos };
-      return;
-    }
-    if (c === C.LBracket) {
-      const node = this.record(path, { key, value: { start, end: start } }, 'array');
-      this.pos++;
-      this.array(path);
-      node.value = { start, end: this.pos };
+      if (c === C.LBrace) this.inlineTable(path, slot);
+      else this.array(path, slot);
+      span.end = this.pos;
+      node.value = span;
       return;
     }
     if (c === C.Quote || c === C.Apos) this.string(c);
     else this.scalar();
-    this.record(path, { key, value: { start, end: this.pos } }, 'scalar');
+    this.record(slot, path, { key, value: { start, end: this.pos } }, 'scalar');
   }
 
-  private inlineTable(path: PathSegment[]): void {
+  private inlineTable(path: PathSegment[], slot: Slot): void {
     const n = this.t.length;
     while (this.pos < n) {
       this.skipBlank();
@@ -303,14 +333,14 @@ class Scanner {
         continue;
       }
       if (c === C.LBracket || this.pos >= n) return;
-      if (!this.keyValue(path)) return;
+      if (!this.keyValue(path, slot)) return;
       this.skipSpaces();
       const d = this.t.charCodeAt(this.pos);
       if (d !== C.Comma && d !== C.RBrace && d !== C.LF && d !== C.CR && d !== C.Hash) return;
     }
   }
 
-  private array(path: PathSegment[]): void {
+  private array(path: PathSegment[], slot: Slot): void {
     const n = this.t.length;
     let index = 0;
     while (this.pos < n) {
@@ -326,7 +356,7 @@ class Scanner {
       }
       if (this.pos >= n) return;
       const before = this.pos;
-      this.value([...path, index], undefined);
+      this.value([...path, index], child(slot, index), undefined);
       index++;
       if (this.pos === before) return;
       this.skipSpaces();
@@ -427,20 +457,21 @@ class Scanner {
     return { name: t.slice(start, end), span: { start, end } };
   }
 
+  /** Records at `slot`, the place of `path` in the tree. */
   private record(
+    slot: Slot,
     path: readonly PathSegment[],
     loc: { key?: Span; value?: Span; header?: Span },
     kind: NodeLocation['kind'],
     redefine = false,
   ): NodeLocation {
-    const k = pathKey(path);
-    let node = this.nodes.get(k);
+    let node = slot.node;
     if (!node) {
       node = { path: [...path], kind };
       if (loc.key) node.key = loc.key;
       if (loc.value) node.value = loc.value;
       if (loc.header) node.header = loc.header;
-      this.nodes.set(k, node);
+      slot.node = node;
       this.order.push(node);
       return node;
     }

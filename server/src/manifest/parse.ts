@@ -1,5 +1,6 @@
 // TOML text → values (smol-toml) + a lazily built source map + the syntax error, if any.
 import { parse as parseToml, TomlError } from 'smol-toml';
+import type { ChunkedParser } from './chunks';
 import { SourceMap, type Span } from './locate';
 
 export type TomlTable = { [key: string]: unknown };
@@ -16,13 +17,21 @@ export interface ParsedFile {
   map: SourceMap;
   /** Undefined when the text is not valid TOML. */
   value?: TomlTable;
+  /**
+   * Parsed incrementally: the values of what an edit did not touch are the
+   * very objects of the last parse, so what was read from them still holds.
+   */
+  reused?: boolean;
   syntax?: SyntaxProblem;
 }
 
-export function parseFile(text: string, path: string | null): ParsedFile {
+/** `parser` is the document's incremental parser, when the same document is parsed again and again. */
+export function parseFile(text: string, path: string | null, parser?: ChunkedParser): ParsedFile {
   const map = new SourceMap(text);
   try {
-    return { path, text, map, value: parseToml(text) as TomlTable };
+    if (!parser) return { path, text, map, value: parseToml(text) as TomlTable };
+    const reused = parser.incremental;
+    return { path, text, map, value: parser.parse(text), ...(reused ? { reused } : {}) };
   } catch (err) {
     return { path, text, map, syntax: syntaxProblem(err, text) };
   }

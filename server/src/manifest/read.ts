@@ -127,6 +127,23 @@ export interface ReadResult {
   problems: Problem[];
 }
 
+/** What reading one declaration gave: its model and its problems, which name paths, never offsets. */
+interface SecretRead {
+  decl: SecretDecl | undefined;
+  problems: Problem[];
+}
+
+/**
+ * Declarations read before, by their value: an incremental parse hands the
+ * same object for a declaration whose text did not change (ParsedFile.reused),
+ * so an edit reads again only the declarations it touched. Keyed further by
+ * file, profile and name, the only other things a declaration's reading uses.
+ */
+const secretReads = new WeakMap<object, Map<string, SecretRead>>();
+
+/** Profiles read before, by their table, as declarations are (see secretReads): an unchanged profile keeps its model. */
+const profileReads = new WeakMap<object, Map<string, { profile: ProfileModel; problems: Problem[] }>>();
+
 export function readDocument(parsed: ParsedFile, file: string | null): ReadResult {
   return new Reader(parsed, file).read();
 }
@@ -448,19 +465,39 @@ class Reader {
         doc.hasUnreadableProfile = true;
         continue;
       }
-      const profile: ProfileModel = { name, at: this.at(path), secrets: new Map() };
-      for (const key of Object.keys(pv)) {
-        if (key === 'defaults') {
-          const d = this.defaults(pv[key], [...path, 'defaults']);
-          if (d) profile.defaults = d;
-          continue;
-        }
-        const decl = this.secret(name, key, pv[key], new KeyOrigin(this.file, profile.at, key));
-        if (decl) profile.secrets.set(key, decl);
-        else profile.hasUnreadableSecret = true;
-      }
-      doc.profiles.set(name, profile);
+      doc.profiles.set(name, this.parsed.reused && pv === value ? this.profileOnce(name, pv, path) : this.profile(name, pv, path));
     }
+  }
+
+  /** `profile`, or the model it gave for this very table before (see profileReads). */
+  private profileOnce(name: string, pv: TomlTable, path: TomlPath): ProfileModel {
+    const id = `${this.file ?? ''}\u0000${name}`;
+    let reads = profileReads.get(pv);
+    const known = reads?.get(id);
+    if (known) {
+      for (const p of known.problems) this.problems.push(p);
+      return known.profile;
+    }
+    const from = this.problems.length;
+    const profile = this.profile(name, pv, path);
+    if (!reads) profileReads.set(pv, (reads = new Map()));
+    reads.set(id, { profile, problems: this.problems.slice(from) });
+    return profile;
+  }
+
+  private profile(name: string, pv: TomlTable, path: TomlPath): ProfileModel {
+    const profile: ProfileModel = { name, at: this.at(path), secrets: new Map() };
+    for (const key of Object.keys(pv)) {
+      if (key === 'defaults') {
+        const d = this.defaults(pv[key], [...path, 'defaults']);
+        if (d) profile.defaults = d;
+        continue;
+      }
+      const decl = this.parsed.reused ? this.secretOnce(name, key, pv[key], profile.at) : this.secret(name, key, pv[key], new KeyOrigin(this.file, profile.at, key));
+      if (decl) profile.secrets.set(key, decl);
+      else profile.hasUnreadableSecret = true;
+    }
+    return profile;
   }
 
   private defaults(v: unknown, path: TomlPath): ProfileDefaults | undefined {
@@ -518,6 +555,23 @@ class Reader {
       if (typeof v[i] !== 'string') this.invalidType(v[i], 'a string', [...path, i]);
     }
     return undefined;
+  }
+
+  /** `secret`, or what it gave for this very value before (see secretReads). */
+  private secretOnce(profile: string, name: string, v: unknown, parent: Origin): SecretDecl | undefined {
+    if (typeof v !== 'object' || v === null || v instanceof Date) return this.secret(profile, name, v, new KeyOrigin(this.file, parent, name));
+    const id = `${this.file ?? ''}\u0000${profile}\u0000${name}`;
+    let reads = secretReads.get(v);
+    const known = reads?.get(id);
+    if (known) {
+      for (const p of known.problems) this.problems.push(p);
+      return known.decl;
+    }
+    const from = this.problems.length;
+    const decl = this.secret(profile, name, v, new KeyOrigin(this.file, parent, name));
+    if (!reads) secretReads.set(v, (reads = new Map()));
+    reads.set(id, { decl, problems: this.problems.slice(from) });
+    return decl;
   }
 
   private secret(profile: string, name: string, v: unknown, at: Origin): SecretDecl | undefined {

@@ -314,9 +314,10 @@ export class ProviderSession implements PluginSession {
           continue;
         }
         const error = this.failureError(failure, request.op);
-        if (BREAKER_KINDS.has(error.kind)) this.config.breaker.failure(this.config.pluginKey, error.message);
+        const unquoted = this.failureError(failure, request.op, false).message;
+        if (BREAKER_KINDS.has(error.kind)) this.config.breaker.failure(this.config.pluginKey, unquoted);
         else this.config.breaker.success(this.config.pluginKey);
-        this.config.log(error.message);
+        this.config.log(unquoted);
         throw error;
       }
     });
@@ -374,10 +375,12 @@ export class ProviderSession implements PluginSession {
     }
     const decoded = decodeHelloAnswer(raw);
     let problem: ProviderError | undefined;
+    let unquoted: string | undefined;
     if (decoded.ok === 'invalid') {
       problem = new ProviderError('invalid_response', `${this.label} answered hello with an invalid response (${decoded.problem}); the plugin is faulty or too old, update it`);
     } else if (decoded.ok === false) {
       problem = this.failureError(decoded.failure, 'hello');
+      unquoted = this.failureError(decoded.failure, 'hello', false).message;
     } else if (decoded.value.protocolVersion > PROTOCOL_VERSION) {
       problem = new ProviderError(
         'unsupported_version',
@@ -387,8 +390,8 @@ export class ProviderSession implements PluginSession {
     if (problem || decoded.ok !== true) {
       void transport.close();
       const failure = problem ?? new ProviderError('internal', `${this.label}: hello failed`);
-      if (BREAKER_KINDS.has(failure.kind)) this.config.breaker.failure(this.config.pluginKey, failure.message);
-      this.config.log(failure.message);
+      if (BREAKER_KINDS.has(failure.kind)) this.config.breaker.failure(this.config.pluginKey, unquoted ?? failure.message);
+      this.config.log(unquoted ?? failure.message);
       throw failure;
     }
     if (this.closed) {
@@ -403,9 +406,15 @@ export class ProviderSession implements PluginSession {
     return transport;
   }
 
-  private failureError(failure: PluginFailure, op: string): ProviderError {
-    // The plugin's own words (provider-protocol §6: diagnostics text only): one line, scrubbed before it is cut, and short.
-    const said = failure.message ? ` (it said: "${clip(this.config.redactor.scrub(failure.message), PLUGIN_MESSAGE_CHARS)}")` : '';
+  /**
+   * The failure as the user reads it. The plugin's own words are quoted only
+   * when `quote` (provider-protocol §6: shown only as diagnostics text, i.e.
+   * in the reason a failed check or write gives the user; never in the log,
+   * nor in the breaker's last problem, which the log repeats), and then as
+   * one line, scrubbed before it is cut, and short.
+   */
+  private failureError(failure: PluginFailure, op: string, quote = true): ProviderError {
+    const said = quote && failure.message ? ` (it said: "${clip(this.config.redactor.scrub(failure.message), PLUGIN_MESSAGE_CHARS)}")` : '';
     const label = this.label;
     switch (failure.kind) {
       case 'auth_failed':
@@ -430,7 +439,7 @@ export class ProviderSession implements PluginSession {
             : `${label} rejected the ${op} request as invalid${said}`,
         );
       case 'internal':
-        return new ProviderError('internal', `${label} failed to ${op}${said}; see the SecretSpec output log for its stderr`);
+        return new ProviderError('internal', `${label} failed to ${op}${said}; with secretspec.trace.server on, its stderr is in the SecretSpec output log`);
     }
   }
 }

@@ -176,6 +176,7 @@ export class PluginStores implements Stores {
       credentials: this.options.credentials,
       ...(this.settings.requestTimeoutMs ? { requestMs: this.settings.requestTimeoutMs } : {}),
       log: this.options.log,
+      showStderr: () => this.options.showPluginStderr(),
     });
     return this.endpoints;
   }

@@ -4,7 +4,8 @@
 // (SecretSpec's own `run` has no such switch; without it, the contract's
 // refusal holds). Pure. Everything after `--`, or from the first word
 // that is not an option, is the command and reaches it untouched, so a
-// command's own `--help` is never read as ours.
+// command's own `--help` is never read as ours. `export` takes the same
+// options, no command, and `--format json`.
 
 export interface RunOptions {
   file?: string;
@@ -17,6 +18,11 @@ export interface RunOptions {
 }
 
 export type RunInvocation = { kind: 'run'; options: RunOptions } | { kind: 'help' } | { kind: 'usage-error'; problem: string };
+
+/** `export`: what `run` resolves, printed instead of run (SecretSpec's `export --format json`). */
+export type ExportOptions = Omit<RunOptions, 'command'> & { format: 'json' };
+
+export type ExportInvocation = { kind: 'export'; options: ExportOptions } | { kind: 'help' } | { kind: 'usage-error'; problem: string };
 
 const VALUED = { '--file': 'file', '-f': 'file', '--profile': 'profile', '-P': 'profile', '--scope': 'scope', '-S': 'scope' } as const;
 type Valued = keyof typeof VALUED;
@@ -48,6 +54,28 @@ export function parseRunArguments(args: readonly string[]): RunInvocation {
     return finish(options, args.slice(i));
   }
   return finish(options, []);
+}
+
+/** `export [--file] [--profile] [--scope] [--allow-missing] --format json`: no command, and JSON the only format (the editor reads it). */
+export function parseExportArguments(args: readonly string[]): ExportInvocation {
+  const rest: string[] = [];
+  let format: string | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg === '--format' || arg.startsWith('--format=')) {
+      if (format !== undefined) return { kind: 'usage-error', problem: '--format given more than once' };
+      format = arg === '--format' ? args[++i] : arg.slice('--format='.length);
+      if (format === undefined) return { kind: 'usage-error', problem: '--format needs a value' };
+      continue;
+    }
+    rest.push(arg);
+  }
+  if (format !== undefined && format !== 'json') return { kind: 'usage-error', problem: `--format ${format} is not supported: only json` };
+  const parsed = parseRunArguments([...rest, '--', 'export']);
+  if (parsed.kind !== 'run') return parsed;
+  if (parsed.options.command.length !== 1) return { kind: 'usage-error', problem: `unexpected argument '${parsed.options.command[0]}'` };
+  const { command: _command, ...options } = parsed.options;
+  return { kind: 'export', options: { ...options, format: 'json' } };
 }
 
 function finish(options: Omit<RunOptions, 'command'>, command: readonly string[]): RunInvocation {

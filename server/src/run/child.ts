@@ -19,6 +19,8 @@ export interface PathFiles {
   write(name: string, value: string): string;
   /** Removes the files and their directory; safe to call more than once. */
   remove(): void;
+  /** The directory, once a file was written. */
+  directory(): string | undefined;
 }
 
 /** The files of one run's `as_path` secrets, in a directory made on the first write. */
@@ -38,6 +40,7 @@ export function pathFiles(): PathFiles {
       if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
       dir = undefined;
     },
+    directory: () => dir,
   };
 }
 
@@ -45,6 +48,19 @@ export type ChildEnd = { kind: 'exited'; status: number } | { kind: 'not-started
 
 /** Runs `command` to its end (or its failure to start), forwarding signals meanwhile. */
 export function runChild(command: readonly string[], env: NodeJS.ProcessEnv, cwd?: string): Promise<ChildEnd> {
+  return startChild(command, env, cwd, false);
+}
+
+export type CapturedEnd = { kind: 'exited'; status: number; stdout: string } | { kind: 'not-started'; message: string };
+
+/** As `runChild`, with the command's stdout read into memory instead of shown (stdin and stderr stay this terminal's). */
+export async function captureChild(command: readonly string[], env: NodeJS.ProcessEnv, cwd?: string): Promise<CapturedEnd> {
+  const chunks: Buffer[] = [];
+  const end = await startChild(command, env, cwd, (chunk) => chunks.push(chunk));
+  return end.kind === 'exited' ? { ...end, stdout: Buffer.concat(chunks).toString('utf8') } : end;
+}
+
+function startChild(command: readonly string[], env: NodeJS.ProcessEnv, cwd: string | undefined, capture: false | ((chunk: Buffer) => void)): Promise<ChildEnd> {
   return new Promise((resolve) => {
     let pid: number | undefined;
     const pending: NodeJS.Signals[] = [];
@@ -56,7 +72,8 @@ export function runChild(command: readonly string[], env: NodeJS.ProcessEnv, cwd
     const stopForwarding = () => {
       for (const signal of FORWARDED_SIGNALS) process.off(signal, forward);
     };
-    const child = spawn(command[0]!, command.slice(1), { stdio: 'inherit', env, ...(cwd ? { cwd } : {}), windowsHide: true });
+    const child = spawn(command[0]!, command.slice(1), { stdio: ['inherit', capture ? 'pipe' : 'inherit', 'inherit'], env, ...(cwd ? { cwd } : {}), windowsHide: true });
+    if (capture) child.stdout?.on('data', capture);
     child.once('spawn', () => {
       pid = child.pid;
       if (pid !== undefined) for (const signal of pending.splice(0)) sendSignal(pid, signal);
@@ -66,7 +83,8 @@ export function runChild(command: readonly string[], env: NodeJS.ProcessEnv, cwd
       stopForwarding();
       resolve({ kind: 'not-started', message: startFailure(command[0]!, error) });
     });
-    child.once('exit', (code, signal) => {
+    // A captured stdout is complete only at 'close'.
+    child.once(capture ? 'close' : 'exit', (code: number | null, signal: NodeJS.Signals | null) => {
       stopForwarding();
       resolve({ kind: 'exited', status: exitStatus(code, signal) });
     });

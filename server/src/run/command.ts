@@ -1,13 +1,15 @@
-// `run`, put together: the manifest and the user's SecretSpec set-up are
+// `run` and `export`, put together: the manifest and the user's SecretSpec set-up are
 // read as the CLI reads them, the profile's secrets are resolved through the
 // server's own stores (bundled providers, plugins, 0.21 endpoints), every
 // provider process is ended, and then the command runs with the values in
-// its environment. When some secret can only come from the user's
-// `secretspec` CLI, the whole command runs under `secretspec run` instead.
+// its environment, or (`export`) the values are printed as one JSON object
+// for the editor to hand to a debugger it cannot wrap. When some secret can
+// only come from the user's `secretspec` CLI, the whole command runs under
+// `secretspec run` (or `secretspec export`) instead.
 // The runner always runs as trusted: the user started it. Nothing it prints
-// holds a value.
-import { existsSync, readFileSync } from 'node:fs';
-import { constants, homedir } from 'node:os';
+// holds a value, but `export`'s stdout, which exists to carry them.
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { constants, homedir, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { version } from '../../../package.json';
 import type { Settings } from '../../../protocol/src/settings';
@@ -23,9 +25,9 @@ import { rulesFor } from '../rules';
 import { defaultProfile, providerOverride, withUserAliases } from '../userConfig/defaults';
 import { userConfigPath } from '../userConfig/locate';
 import { parseUserConfig, type UserConfig } from '../userConfig/parse';
-import type { RunOptions } from './args';
-import { FORWARDED_SIGNALS, pathFiles, runChild } from './child';
-import { decide, type Reason } from './outcome';
+import type { ExportOptions, RunOptions } from './args';
+import { captureChild, FORWARDED_SIGNALS, pathFiles, runChild } from './child';
+import { decide, type Materialize, type Outcome, type Reason } from './outcome';
 import { childEnvironment, restrictProfile, scopeExcluded, selectScope, surface } from './plan';
 import { resolveValues } from './resolve';
 import { CONTROL_VARIABLES, settingsFromEnvironment } from './settings';
@@ -34,13 +36,33 @@ import { CONTROL_VARIABLES, settingsFromEnvironment } from './settings';
 export interface RunEnd {
   status: number;
   stderr?: string;
+  /** Only `export` prints anything there: its JSON object. */
+  stdout?: string;
 }
 
 const NAME = 'secretspec-language-server run';
 
+/** What resolution reads from the command line: `run`'s options without the command. */
+type ResolveOptions = Omit<RunOptions, 'command'>;
+
 const failure = (message: string, status = 1): RunEnd => ({ status, stderr: `${NAME}: ${message}\n` });
 
-export async function runCommand(options: RunOptions, env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Promise<RunEnd> {
+/** What `run` and `export` share: the manifest, profile and scope, and what the stores answered, decided. */
+interface Resolved {
+  file: string;
+  profile: EffectiveProfile;
+  scopeName: string | undefined;
+  settings: Settings;
+  outcome: Outcome;
+  /** Every secret of any profile that the scope excludes. */
+  excluded: string[];
+}
+
+/**
+ * Resolves as `run` does, up to what to do with the values; every provider
+ * process has ended when it returns. `materialize` writes `as_path` values.
+ */
+async function resolveForRun(options: ResolveOptions, env: NodeJS.ProcessEnv, cwd: string, materialize: Materialize): Promise<Resolved | RunEnd> {
   const read = settingsFromEnvironment(env);
   if (!read.ok) return failure(read.problem, 2);
   const settings = read.settings;
@@ -98,10 +120,10 @@ export async function runCommand(options: RunOptions, env: NodeJS.ProcessEnv = p
     const routing: Routing = { manifest: withUserAliases(merged, userConfig?.aliases), ...(defaultProvider ? { defaultProvider } : {}), ...(override ? { override } : {}) };
     aliases = routing.manifest.providers;
     const { visible, accessed } = surface(profile, scope.members);
-    const read = restrictProfile(profile, accessed);
+    const restricted = restrictProfile(profile, accessed);
     const resolution = await resolveValues({
       ...routing,
-      profile: read,
+      profile: restricted,
       stores,
       configFile: file,
       delegable: (uri) => {
@@ -111,23 +133,107 @@ export async function runCommand(options: RunOptions, env: NodeJS.ProcessEnv = p
     });
     await shutDown(stores);
     stopGuard();
-
-    const files = pathFiles();
-    try {
-      const outcome = decide(read, visible, resolution, files.write, options.allowMissing === true);
-      if (outcome.kind === 'refuse') return failure(`nothing was run (profile ${profile.name}${scopeName ? `, scope ${scopeName}` : ''}):\n${listReasons(outcome.reasons)}`);
-      if (outcome.kind === 'needs-cli') return await throughCli({ file, profile, scope: scopeName, command: options.command, settings, env, cwd, reasons: outcome.reasons });
-      if (outcome.without.length) process.stderr.write(`${NAME}: --allow-missing: starting without (profile ${profile.name}${scopeName ? `, scope ${scopeName}` : ''}):\n${listReasons(outcome.without)}\n`);
-      const injected = new Map(outcome.secrets.map((s) => [s.name, s.value]));
-      const removed = [...scopeExcluded(profiles, scope.members), ...CONTROL_VARIABLES];
-      const end = await runChild(options.command, childEnvironment(env, injected, removed), cwd);
-      return end.kind === 'exited' ? { status: end.status } : failure(end.message);
-    } finally {
-      files.remove();
-    }
+    const outcome = decide(restricted, visible, resolution, materialize, options.allowMissing === true);
+    return { file, profile, scopeName, settings, outcome, excluded: scopeExcluded(profiles, scope.members) };
   } finally {
     stopGuard();
     await shutDown(stores);
+  }
+}
+
+const isEnd = (r: Resolved | RunEnd): r is RunEnd => 'status' in r;
+
+const describe = (r: Resolved) => `profile ${r.profile.name}${r.scopeName ? `, scope ${r.scopeName}` : ''}`;
+
+export async function runCommand(options: RunOptions, env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Promise<RunEnd> {
+  const files = pathFiles();
+  try {
+    const resolved = await resolveForRun(options, env, cwd, files.write);
+    if (isEnd(resolved)) return resolved;
+    const { outcome } = resolved;
+    if (outcome.kind === 'refuse') return failure(`nothing was run (${describe(resolved)}):\n${listReasons(outcome.reasons)}`);
+    if (outcome.kind === 'needs-cli') return await throughCli({ file: resolved.file, profile: resolved.profile, scope: resolved.scopeName, command: options.command, settings: resolved.settings, env, cwd, reasons: outcome.reasons });
+    if (outcome.without.length) process.stderr.write(`${NAME}: --allow-missing: starting without (${describe(resolved)}):\n${listReasons(outcome.without)}\n`);
+    const injected = new Map(outcome.secrets.map((s) => [s.name, s.value]));
+    const end = await runChild(options.command, childEnvironment(env, injected, [...resolved.excluded, ...CONTROL_VARIABLES]), cwd);
+    return end.kind === 'exited' ? { status: end.status } : failure(end.message);
+  } finally {
+    files.remove();
+  }
+}
+
+/** What `export --format json` prints: one object, the only output of this package that holds values. */
+export interface Exported {
+  environment: Record<string, string>;
+  /** Secrets of other profiles the scope excludes: to be removed from what the program would otherwise inherit. */
+  remove: string[];
+  /** With `--allow-missing`: what was left out, and why. */
+  without: Reason[];
+  /** The private directory of the `as_path` files; the caller deletes it. */
+  files?: string;
+}
+
+const EXPORT_NAME = 'secretspec-language-server export';
+
+/**
+ * `export`: resolved exactly as `run` resolves, then printed as one JSON
+ * object on stdout instead of run. `as_path` files stay, as SecretSpec's
+ * export leaves them, in one private directory named in `files`.
+ */
+export async function exportCommand(options: ExportOptions, env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Promise<RunEnd> {
+  const files = pathFiles();
+  let keep = false;
+  const fail = (message: string, status = 1): RunEnd => ({ status, stderr: `${EXPORT_NAME}: ${message}\n` });
+  try {
+    const resolved = await resolveForRun(options, env, cwd, files.write);
+    if (isEnd(resolved)) return resolved.stderr ? { status: resolved.status, stderr: resolved.stderr.replace(`${NAME}:`, `${EXPORT_NAME}:`) } : resolved;
+    const { outcome } = resolved;
+    if (outcome.kind === 'refuse') return fail(`nothing was exported (${describe(resolved)}):\n${listReasons(outcome.reasons)}`);
+    if (outcome.kind === 'needs-cli') return await exportThroughCli(resolved, outcome.reasons, env, cwd);
+    const environment: Record<string, string> = {};
+    for (const s of outcome.secrets) environment[s.name] = s.value;
+    const dir = files.directory();
+    const exported: Exported = { environment, remove: resolved.excluded, without: outcome.without, ...(dir ? { files: dir } : {}) };
+    keep = true;
+    return {
+      status: 0,
+      stdout: `${JSON.stringify(exported)}\n`,
+      ...(outcome.without.length ? { stderr: `${EXPORT_NAME}: --allow-missing: exported without (${describe(resolved)}):\n${listReasons(outcome.without)}\n` } : {}),
+    };
+  } finally {
+    if (!keep) files.remove();
+  }
+}
+
+/**
+ * The user's `secretspec export --format json`, its object read in memory
+ * and wrapped in the same shape. Its `as_path` files go to a private
+ * directory (its TMPDIR), handed over in `files` like ours.
+ */
+async function exportThroughCli(resolved: Resolved, reasons: Reason[], env: NodeJS.ProcessEnv, cwd: string): Promise<RunEnd> {
+  const fail = (message: string, status = 1): RunEnd => ({ status, stderr: `${EXPORT_NAME}: ${message}\n` });
+  const cli = locateCli({ ...(resolved.settings.cli?.path ? { settingPath: resolved.settings.cli.path } : {}), pathEnv: env['PATH'], workspaceFolders: [dirname(resolved.file)], ...diskLookup });
+  if (!cli.ok) return fail(`nothing was exported (${describe(resolved)}): these secrets need the secretspec CLI, and ${cli.reason}:\n${listReasons(reasons)}`);
+  const dir = mkdtempSync(join(tmpdir(), 'secretspec-export-'));
+  let keep = false;
+  try {
+    const argv = ['--file', resolved.file, 'export', '--profile', resolved.profile.name, ...(resolved.scopeName ? ['--scope', resolved.scopeName] : []), '--format', 'json'];
+    const end = await captureChild([cli.path, ...argv], { ...childEnvironment(env, new Map(), CONTROL_VARIABLES), TMPDIR: dir }, cwd);
+    if (end.kind === 'not-started') return fail(end.message);
+    if (end.status !== 0) return { status: end.status };
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(end.stdout);
+    } catch {
+      parsed = undefined;
+    }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed) || !Object.values(parsed).every((v) => typeof v === 'string')) return fail('the secretspec CLI printed no JSON object of strings');
+    const hasFiles = readdirSync(dir).length > 0;
+    const exported: Exported = { environment: parsed as Record<string, string>, remove: resolved.excluded, without: [], ...(hasFiles ? { files: dir } : {}) };
+    keep = hasFiles;
+    return { status: 0, stdout: `${JSON.stringify(exported)}\n` };
+  } finally {
+    if (!keep) rmSync(dir, { recursive: true, force: true });
   }
 }
 

@@ -1,5 +1,5 @@
 // Runs inside code-server's extension host (extensionTestsPath) for
-// test/e2e/run.test.ts: a launch configuration, a secretspec task, "Run with
+// test/e2e/run.test.ts: a launch configuration (wrapped, and injected), a secretspec task, "Run with
 // Secrets…" and the SecretSpec terminal each start a Node program that writes
 // the SHA-256 of a secret it got from the environment; a profile with a
 // missing required secret blocks its launch. Results go to
@@ -15,6 +15,7 @@ import type { SecretSpecTestApi } from '../../../client/src/extension';
 const EXTENSION_ID = 'secretspec-vscode.secretspec-vscode';
 const CANARY = process.env.SECRETSPEC_E2E_CANARY!;
 const EXPECTED = createHash('sha256').update(CANARY).digest('hex');
+const CERT_EXPECTED = createHash('sha256').update(`${CANARY}-cert`).digest('hex');
 
 type Result = { name: string; ok: boolean; error?: string; ms: number };
 const results: Result[] = [];
@@ -126,6 +127,30 @@ async function suite(api: SecretSpecTestApi, folder: vscode.WorkspaceFolder): Pr
       assert.ok(sessions.some((s) => s.startsWith('pwa-node:')), sessions.join(', '));
     } finally {
       vscode.debug.removeBreakpoints([bp]);
+      started.dispose();
+    }
+  });
+
+  await t('"inject": true: a node launch gets the environment in memory, not the runner; the hashes match; its own env entry kept; the as_path directory removed when the session ends', async () => {
+    const sessions: vscode.DebugSession[] = [];
+    const started = vscode.debug.onDidStartDebugSession((s) => sessions.push(s));
+    const ended = sessionEnds('Hash (injected)');
+    try {
+      assert.ok(await within('the launch', Promise.resolve(vscode.debug.startDebugging(folder, 'Hash (injected)'))), 'the launch started');
+      assert.equal(await hashIn(out('injected.sha')), EXPECTED);
+      const cert = JSON.parse(await hashIn(out('injected.sha.cert'))) as { path: string; sha: string };
+      assert.equal(cert.sha, CERT_EXPECTED, 'the as_path file held the value');
+      await within('the session to end with the program', ended);
+      const top = sessions.find((s) => s.name === 'Hash (injected)' && !s.parentSession);
+      assert.ok(top, 'the session was seen');
+      // Asserted on without printing: the configuration holds the values.
+      const configuration = top.configuration;
+      assert.equal(typeof configuration['__secretspecInjection'], 'string', 'the session carries the marker');
+      assert.ok(!JSON.stringify(configuration['runtimeArgs'] ?? []).includes('server.js'), 'the program was not started under the runner');
+      assert.equal((configuration['env'] as Record<string, unknown>)['KEPT'], 'mine', 'the configuration\'s own entry is kept');
+      assert.equal('secretspec' in configuration, false);
+      await until('the as_path directory to be removed', () => !existsSync(cert.path), 10_000);
+    } finally {
       started.dispose();
     }
   });

@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { test } from 'node:test';
 import { jsonLocation } from '../../../client/src/run/jsonLocation';
 import { blocks, missingMessage, missingSecrets } from '../../../client/src/run/missing';
-import { planDebug, posixQuote, readAttribute, runnerArgs, runnerProcess, SETTINGS_ENV, shellArgv, wrapProcess, type DebugConfig } from '../../../client/src/run/plan';
+import { exportArgs, INJECTED_TYPES, injectEnvironment, INJECTION_MARKER, planDebug, posixQuote, readAttribute, readExported, runnerArgs, runnerProcess, SETTINGS_ENV, shellArgv, wrapProcess, type DebugConfig } from '../../../client/src/run/plan';
 import type { CheckResult } from '../../../protocol/src/index';
 
 const nodeHost = { execPath: '/opt/code-server/lib/node', platform: 'linux' as const };
@@ -97,14 +97,104 @@ test('python and debugpy: the interpreter becomes a command line that starts it 
   assert.deepEqual(bare.config.python, [nodeHost.execPath, ...RUN, 'python3']);
 });
 
-test('debuggers that start the program themselves, and attach requests, are refused with the reason', () => {
-  for (const type of ['go', 'cppdbg', 'lldb', 'java', 'pwa-chrome']) {
+test('unknown debuggers and attach requests are refused, naming the supported types', () => {
+  for (const type of ['pwa-chrome', 'cortex-debug', 'GO']) {
     const plan = planDebug({ type, request: 'launch', name: 'x', program: '/bin/app' }, input);
     assert.equal(plan.kind, 'block', type);
-    assert.match((plan as { reason: string }).reason, new RegExp(`the ${type} debugger starts the program itself`));
+    const reason = (plan as { reason: string }).reason;
+    assert.match(reason, new RegExp(`the ${type} debugger is not one SecretSpec can start with secrets`));
+    assert.match(reason, /started under the runner: node, pwa-node, node-terminal, python, debugpy; given the environment at launch: go, cppdbg, cppvsdbg, lldb, coreclr, clr, java, php, dart\)/);
   }
-  const attach = planDebug({ type: 'node', request: 'attach', name: 'x', port: 9229 }, input);
-  assert.match((attach as { reason: string }).reason, /only with launch configurations/);
+  for (const type of ['node', 'go', 'cppdbg']) {
+    const attach = planDebug({ type, request: 'attach', name: 'x', port: 9229 }, input);
+    assert.match((attach as { reason: string }).reason, /only with launch configurations/, type);
+  }
+});
+
+const exported = { environment: { TOKEN: 't0ken', CERT: '/tmp/secretspec-run-x/secret-1' }, remove: ['HIDDEN'], without: [], files: '/tmp/secretspec-run-x' };
+
+test('the injection table: each debugger\'s documented environment attribute, the configuration\'s other entries kept, a secret over an entry of its name, excluded names dropped', () => {
+  const objects: Record<string, boolean> = { go: true, lldb: false, coreclr: false, clr: false, java: false, php: false, dart: false };
+  // What keeps each program out of a terminal, where it is not already the default.
+  const quiet: Record<string, Record<string, string>> = { lldb: { terminal: 'console' }, java: { console: 'internalConsole' } };
+  for (const [type, unsets] of Object.entries(objects)) {
+    const config: DebugConfig = { type, request: 'launch', name: 'app', program: '/ws/app', env: { KEEP: 'mine', TOKEN: 'from launch.json', HIDDEN: 'x' }, ...quiet[type], secretspec: { profile: 'production' } };
+    const plan = planDebug(config, input);
+    assert.equal(plan.kind, 'inject', type);
+    if (plan.kind !== 'inject') continue;
+    assert.equal(plan.how, 'env', type);
+    assert.equal('secretspec' in plan.config, false, 'the attribute is not passed on');
+    assert.equal(plan.config.program, '/ws/app');
+    assert.equal(plan.config.env, config.env, 'nothing injected before the export answered');
+    const out = injectEnvironment(plan.config, plan.style, exported, 'marker-1');
+    assert.deepEqual(out.env, { KEEP: 'mine', ...(unsets ? { HIDDEN: null } : {}), TOKEN: 't0ken', CERT: '/tmp/secretspec-run-x/secret-1' }, type);
+    assert.equal(out[INJECTION_MARKER], 'marker-1');
+    assert.deepEqual(config.env, { KEEP: 'mine', TOKEN: 'from launch.json', HIDDEN: 'x' }, 'the configuration given is not changed');
+    assert.deepEqual(injectEnvironment({ type, request: 'launch', name: 'app' }, plan.style, exported, 'm').env, { ...(unsets ? { HIDDEN: null } : {}), TOKEN: 't0ken', CERT: '/tmp/secretspec-run-x/secret-1' }, `${type} without env`);
+  }
+  for (const type of ['cppdbg', 'cppvsdbg']) {
+    const config: DebugConfig = { type, request: 'launch', name: 'app', program: '/ws/a.out', environment: [{ name: 'KEEP', value: 'mine' }, { name: 'TOKEN', value: 'from launch.json' }, { name: 'HIDDEN', value: 'x' }], secretspec: {} };
+    const plan = planDebug(config, input);
+    assert.ok(plan.kind === 'inject', type);
+    assert.equal(plan.how, 'environment');
+    const out = injectEnvironment(plan.config, plan.style, exported, 'm');
+    assert.deepEqual(out.environment, [{ name: 'KEEP', value: 'mine' }, { name: 'TOKEN', value: 't0ken' }, { name: 'CERT', value: '/tmp/secretspec-run-x/secret-1' }], type);
+    assert.equal('env' in out, false);
+  }
+});
+
+test('"inject": true injects where the program could be wrapped (js-debug unsets excluded names with null), never into node-terminal; the attribute reads it', () => {
+  assert.deepEqual(readAttribute({ type: 'node', request: 'launch', name: 'x', secretspec: { profile: 'p', inject: true } }), { ok: true, value: { profile: 'p', inject: true } });
+  assert.match((readAttribute({ type: 'node', request: 'launch', name: 'x', secretspec: { inject: 'yes' } }) as { reason: string }).reason, /"secretspec.inject" must be true or false/);
+  for (const type of ['node', 'pwa-node', 'python', 'debugpy']) {
+    const config: DebugConfig = { type, request: 'launch', name: 'x', program: '/ws/app.js', console: 'internalConsole', env: { A: 'b' } };
+    assert.equal(planDebug(config, input).kind, 'wrap', `${type} is wrapped by default`);
+    assert.equal(planDebug(config, { ...input, inject: false }).kind, 'wrap');
+    const plan = planDebug(config, { ...input, inject: true });
+    assert.ok(plan.kind === 'inject', type);
+    assert.equal(plan.config.runtimeExecutable, undefined, 'not started under the runner');
+    const out = injectEnvironment(plan.config, plan.style, exported, 'm');
+    const unsets = type !== 'python' && type !== 'debugpy';
+    assert.deepEqual(out.env, { A: 'b', ...(unsets ? { HIDDEN: null } : {}), TOKEN: 't0ken', CERT: '/tmp/secretspec-run-x/secret-1' }, type);
+  }
+  const terminal = planDebug({ type: 'node-terminal', request: 'launch', name: 't', command: 'npm start' }, { ...input, inject: true });
+  assert.match((terminal as { reason: string }).reason, /node-terminal configuration's "env" becomes a terminal's/);
+});
+
+test('injection is refused where a value would reach a terminal\'s command line or a debugger\'s log file', () => {
+  const blocked = (config: Omit<DebugConfig, 'request' | 'name'>, inject = false) => {
+    const plan = planDebug({ request: 'launch', name: 'x', ...config } as DebugConfig, { ...input, inject });
+    assert.equal(plan.kind, 'block', JSON.stringify(config));
+    return (plan as { reason: string }).reason;
+  };
+  assert.match(blocked({ type: 'rdbg', script: 'app.rb' }), /types its "env" into a terminal/);
+  assert.match(blocked({ type: 'go', console: 'integratedTerminal' }), /the go debugger would start the program from a terminal.*add "console": "internalConsole"/);
+  assert.match(blocked({ type: 'java' }), /add "console": "internalConsole"/, 'Java\'s default console is the integrated terminal');
+  assert.match(blocked({ type: 'lldb' }), /add "terminal": "console"/, 'CodeLLDB\'s default terminal is the integrated one');
+  assert.match(blocked({ type: 'lldb', terminal: 'external' }), /add "terminal": "console"/);
+  assert.match(blocked({ type: 'cppdbg', externalConsole: true }), /add "externalConsole": false/);
+  assert.match(blocked({ type: 'cppvsdbg', console: 'externalTerminal' }), /add "console": "internalConsole"/);
+  assert.match(blocked({ type: 'php', externalConsole: true }), /add "externalConsole": false/);
+  assert.match(blocked({ type: 'dart', console: 'terminal' }), /add "console": "debugConsole"/);
+  assert.match(blocked({ type: 'coreclr', console: 'integratedTerminal' }), /add "console": "internalConsole"/);
+  assert.match(blocked({ type: 'debugpy' }, true), /add "console": "internalConsole"/, 'debugpy\'s default console is the integrated terminal');
+  assert.match(blocked({ type: 'node', console: 'integratedTerminal' }, true), /from a terminal/);
+  assert.match(blocked({ type: 'pwa-node', trace: true }, true), /"trace" makes the pwa-node debugger write its launch request, secrets included, to a log/);
+  assert.match(blocked({ type: 'python', console: 'internalConsole', logToFile: true }, true), /"logToFile"/);
+  assert.match(blocked({ type: 'go', showLog: true }), /"showLog"/);
+  assert.equal(planDebug({ type: 'go', request: 'launch', name: 'x', showLog: false, console: 'internalConsole' }, input).kind, 'inject');
+  assert.equal(planDebug({ type: 'node', request: 'launch', name: 'x', trace: false }, { ...input, inject: true }).kind, 'inject');
+  assert.equal(planDebug({ type: 'pwa-node', request: 'launch', name: 'x', trace: { stdio: false, logFile: null } }, { ...input, inject: true }).kind, 'inject', 'js-debug\'s own resolution of "trace": false');
+  assert.match(blocked({ type: 'pwa-node', trace: { stdio: true, logFile: '/tmp/vscode-debugadapter-1.json' } }, true), /"trace"/);
+});
+
+test('export arguments and the export\'s object, checked before use', () => {
+  assert.deepEqual(exportArgs(target), ['/ext/dist/server.js', 'export', '--file', '/ws/app/secretspec.toml', '--profile', 'production', '--format', 'json']);
+  assert.deepEqual(exportArgs({ ...target, scope: 'web', allowMissing: true }), ['/ext/dist/server.js', 'export', '--file', '/ws/app/secretspec.toml', '--profile', 'production', '--scope', 'web', '--allow-missing', '--format', 'json']);
+  assert.deepEqual(readExported(JSON.stringify(exported)), exported);
+  assert.deepEqual(readExported('{"environment":{},"remove":[],"without":[]}\n'), { environment: {}, remove: [], without: [] });
+  for (const bad of ['', 'null', '[]', '{"environment":{"A":1},"remove":[],"without":[]}', '{"environment":{},"without":[]}', '{"environment":{},"remove":[],"without":[],"files":3}']) assert.equal(readExported(bad), undefined, bad);
+  assert.deepEqual(Object.keys(INJECTED_TYPES).sort(), ['clr', 'coreclr', 'cppdbg', 'cppvsdbg', 'dart', 'debugpy', 'go', 'java', 'lldb', 'node', 'php', 'pwa-node', 'python']);
 });
 
 const report = (secrets: Array<[string, 'resolved' | 'missing_required' | 'missing_optional']>, unresolved: Array<[string, string]> = []): CheckResult => ({
