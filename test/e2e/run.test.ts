@@ -43,6 +43,12 @@ APP_CERT = { description = "A file the program reads", as_path = true, providers
 [profiles.locked]
 APP_SECRET = { description = "What the program hashes", providers = ["dotenv:.env"] }
 LOCKED_TOKEN = { description = "Never set anywhere", providers = ["dotenv:.env"] }
+
+[scopes.web]
+secrets = ["APP_SECRET"]
+
+[scopes.tokens]
+secrets = ["LOCKED_TOKEN"]
 `;
 
 const PROGRAM = `const { createHash } = require('node:crypto');
@@ -83,6 +89,22 @@ const LAUNCH = `{
       "args": ["\${workspaceFolder}/out/injected.sha"],
       "env": { "KEPT": "mine" },
       "secretspec": { "profile": "default", "inject": true }
+    },
+    {
+      "type": "node",
+      "request": "launch",
+      "name": "Hash (locked, scope web)",
+      "program": "\${workspaceFolder}/hash.js",
+      "args": ["\${workspaceFolder}/out/scoped.sha"],
+      "secretspec": { "profile": "locked", "scope": "web" }
+    },
+    {
+      "type": "node",
+      "request": "launch",
+      "name": "Hash (locked, scope tokens)",
+      "program": "\${workspaceFolder}/hash.js",
+      "args": ["\${workspaceFolder}/out/tokens.sha"],
+      "secretspec": { "profile": "locked", "scope": "tokens" }
     },
     {
       "type": "node-terminal",

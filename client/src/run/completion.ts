@@ -1,6 +1,6 @@
 // Completion in .vscode/launch.json: the `secretspec` attribute of a
-// configuration, its keys, and the workspace's SecretSpec profiles and
-// manifests as values. Names only, from the presence store.
+// configuration, its keys, and the workspace's SecretSpec profiles, scopes
+// and manifests as values. Names only, from the presence store.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { profileNames } from '../outlineModel';
@@ -47,7 +47,7 @@ export class LaunchJsonCompletion implements vscode.CompletionItemProvider {
       });
     }
     if (loc.atKey) return [];
-    const values = key === 'profile' ? this.profiles() : key === 'file' ? this.files(doc.uri) : [];
+    const values = key === 'profile' ? this.profiles() : key === 'scope' ? this.scopes() : key === 'file' ? this.files(doc.uri) : [];
     return values.map((v) => {
       const item = new vscode.CompletionItem(v, vscode.CompletionItemKind.Value);
       item.insertText = JSON.stringify(v);
@@ -61,6 +61,12 @@ export class LaunchJsonCompletion implements vscode.CompletionItemProvider {
     const names = new Set<string>();
     for (const e of this.store.manifests()) for (const p of e.outline ? profileNames(e.outline) : e.result?.results.map((r) => r.profile) ?? []) names.add(p);
     return [...names];
+  }
+
+  private scopes(): string[] {
+    const names = new Set<string>();
+    for (const e of this.store.manifests()) for (const s of Object.keys(e.outline?.scopes ?? {})) names.add(s);
+    return [...names].sort();
   }
 
   /** Manifests relative to the folder launch.json configures (its .vscode's parent). */

@@ -4,7 +4,7 @@
 // or start anyway (the runner then starts without what it cannot resolve,
 // naming it on stderr).
 import * as vscode from 'vscode';
-import { CheckRequest, type CheckParams, type CheckResult } from '../../../protocol/src/index';
+import { CheckRequest, OutlineRequest, type CheckParams, type CheckResult, type OutlineParams, type OutlineResult } from '../../../protocol/src/index';
 import { isTrusted } from '../trust';
 import type { RunContext, ResolvedRun } from './context';
 import { blocks, missingMessage, missingSecrets } from './missing';
@@ -24,15 +24,20 @@ export async function secretsReady(ctx: RunContext, run: ResolvedRun, what: stri
     return undefined;
   }
   const { profile, scope } = run.target;
-  if (scope) {
-    // The check answers for the whole profile; only the runner knows which secrets the scope keeps.
-    ctx.output.info(`${what}: scope ${scope} of profile ${profile} is checked by the runner as it starts`);
-    return run;
-  }
   for (;;) {
     await vscode.workspace.openTextDocument(run.uri);
     const result = await ctx.server.request<CheckResult>(CheckRequest, { textDocument: { uri: run.uri.toString() }, profiles: [profile] } satisfies CheckParams);
-    const found = missingSecrets(result, profile);
+    let within: ReadonlySet<string> | undefined;
+    if (scope) {
+      const members = (await ctx.server.request<OutlineResult>(OutlineRequest, { textDocument: { uri: run.uri.toString() } } satisfies OutlineParams)).scopes?.[scope];
+      if (!members) {
+        // The runner refuses an undeclared scope with SecretSpec's own message.
+        ctx.output.info(`${what}: scope ${scope} is not declared in ${vscode.workspace.asRelativePath(run.uri)}; the runner says so as it starts`);
+        return run;
+      }
+      within = new Set(members);
+    }
+    const found = missingSecrets(result, profile, within);
     if (!found) {
       const message = `${what} was not started: ${vscode.workspace.asRelativePath(run.uri)} declares no SecretSpec profile ${profile}.`;
       ctx.output.warn(message);

@@ -8,13 +8,19 @@ export interface MissingSecrets {
   unknown: Array<{ name: string; kind: string }>;
 }
 
-/** Undefined when the profile is not in the result (not declared); empty lists when nothing blocks. */
-export function missingSecrets(result: CheckResult, profile: string): MissingSecrets | undefined {
+/**
+ * Undefined when the profile is not in the result (not declared); empty
+ * lists when nothing blocks. `within`: a scope's members, the only secrets
+ * a scoped run exposes (a composition whose input outside the scope is
+ * missing is itself missing, so it is still caught).
+ */
+export function missingSecrets(result: CheckResult, profile: string, within?: ReadonlySet<string>): MissingSecrets | undefined {
   const entry = result.results.find((r) => r.profile === profile);
   if (!entry) return undefined;
+  const kept = (name: string) => !within || within.has(name);
   return {
-    missing: entry.report.secrets.filter((s) => s.status === 'missing_required').map((s) => s.name).sort(),
-    unknown: entry.unresolved.map((u) => ({ name: u.name, kind: u.kind })).sort((a, b) => (a.name < b.name ? -1 : 1)),
+    missing: entry.report.secrets.filter((s) => s.status === 'missing_required' && kept(s.name)).map((s) => s.name).sort(),
+    unknown: entry.unresolved.filter((u) => kept(u.name)).map((u) => ({ name: u.name, kind: u.kind })).sort((a, b) => (a.name < b.name ? -1 : 1)),
   };
 }
 

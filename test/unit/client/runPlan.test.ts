@@ -214,6 +214,8 @@ test('what blocks a run: required secrets missing or not checked, by name', () =
   assert.equal(missingMessage('"Launch app"', 'production', m), '"Launch app" was not started. SecretSpec profile production has 2 required secrets missing: A, B; 1 required secret could not be checked: E (timeout).');
   assert.equal(blocks(missingSecrets(report([['C', 'resolved'], ['D', 'missing_optional']]), 'production')!), false);
   assert.equal(missingSecrets(report([]), 'staging'), undefined);
+  const scoped = missingSecrets(report([['B', 'missing_required'], ['A', 'missing_required']], [['E', 'timeout']]), 'production', new Set(['A']))!;
+  assert.deepEqual(scoped, { missing: ['A'], unknown: [] }, 'a scoped run is blocked only by what its scope exposes');
 });
 
 const at = (text: string) => jsonLocation(text.replace('|', ''), text.indexOf('|'));
