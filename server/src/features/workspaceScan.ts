@@ -70,11 +70,17 @@ function subdirs(dir: string): string[] {
   }
 }
 
-/** Relative paths (from the manifest's directory) of nearby directories that hold a `secretspec.toml`. */
+/**
+ * Relative paths (from the manifest's directory) of nearby directories that
+ * hold a `secretspec.toml`, nearest first when there are more than `limit`:
+ * the manifest's own subfolders, then each ancestor's (up to three levels),
+ * so a crowded folder far up never crowds out `./shared`.
+ */
 export function manifestDirsNear(manifestPath: string, limit = 50): string[] {
   const home = dirname(manifestPath);
   const seen = new Set<string>();
   const candidates: string[] = [];
+  for (const child of subdirs(home)) candidates.push(child, ...subdirs(child));
   let up = home;
   for (let depth = 0; depth < 3; depth++) {
     const parent = dirname(up);
@@ -82,7 +88,6 @@ export function manifestDirsNear(manifestPath: string, limit = 50): string[] {
     up = parent;
     candidates.push(up, ...subdirs(up));
   }
-  for (const child of subdirs(home)) candidates.push(child, ...subdirs(child));
   const out: string[] = [];
   for (const dir of candidates) {
     if (out.length >= limit) break;

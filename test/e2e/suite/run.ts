@@ -9,35 +9,12 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import type { Ui } from '../../../client/src/commands/ui';
 import type { SecretSpecTestApi } from '../../../client/src/extension';
+import { EXTENSION_ID, scriptedUi, t, until, writeResults } from './harness';
 
-const EXTENSION_ID = 'secretspec-vscode.secretspec-vscode';
 const CANARY = process.env.SECRETSPEC_E2E_CANARY!;
 const EXPECTED = createHash('sha256').update(CANARY).digest('hex');
 const CERT_EXPECTED = createHash('sha256').update(`${CANARY}-cert`).digest('hex');
-
-type Result = { name: string; ok: boolean; error?: string; ms: number };
-const results: Result[] = [];
-async function t(name: string, fn: () => Promise<void>): Promise<void> {
-  const t0 = Date.now();
-  try {
-    await fn();
-    results.push({ name, ok: true, ms: Date.now() - t0 });
-  } catch (e) {
-    results.push({ name, ok: false, error: String((e as Error)?.stack ?? e), ms: Date.now() - t0 });
-  }
-}
-
-async function until<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, ms = 30_000): Promise<T> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    const v = await probe();
-    if (v !== undefined && v !== false) return v as T;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 function within<T>(what: string, promise: Promise<T>, ms = 30_000): Promise<T> {
   return Promise.race([promise, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), ms))]);
@@ -57,23 +34,6 @@ function sessionEnds(name: string): Promise<void> {
       resolve();
     });
   });
-}
-
-/** Answers prompts from a script, in order. */
-function scriptedUi(steps: Array<(kind: string, arg: unknown) => unknown>): Ui & { done(): void } {
-  const next = (kind: string, arg: unknown) => {
-    const step = steps.shift();
-    if (!step) throw new Error(`unexpected prompt ${kind}: ${JSON.stringify(arg).slice(0, 300)}`);
-    return step(kind, arg);
-  };
-  return {
-    pick: async (items, options) => next('pick', { items, options }) as never,
-    pickMany: async (items, options) => next('pickMany', { items, options }) as never,
-    secret: async (options) => next('secret', options) as never,
-    input: async (options) => next('input', options) as never,
-    confirm: async (options) => next('confirm', options) as never,
-    done: () => assert.equal(steps.length, 0, `${steps.length} scripted answers left`),
-  };
 }
 
 const pick = (label: string) => (kind: string, arg: unknown) => {
@@ -304,5 +264,5 @@ export async function run(): Promise<void> {
     await suite(api, folder);
     api.setUi(undefined);
   }
-  writeFileSync(process.env.SECRETSPEC_E2E_RESULTS!, JSON.stringify(results, null, 2));
+  writeResults();
 }

@@ -7,58 +7,13 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import type { Ui } from '../../../client/src/commands/ui';
 import type { SecretSpecTestApi } from '../../../client/src/extension';
+import { EXTENSION_ID, scriptedUi, t, until, writeResults } from './harness';
 import type { PresenceNode } from '../../../client/src/views/presenceTree';
 
-const EXTENSION_ID = 'secretspec-vscode.secretspec-vscode';
 const CANARY_ENV = 'e2e-canary-dotenv-5b1f0c';
 const CANARY_KEYRING = 'e2e-canary-keyring-93ad7e';
 const SEEDED_KEYRING = 'e2e-seeded-keyring-value';
-
-type Result = { name: string; ok: boolean; error?: string; ms: number };
-const results: Result[] = [];
-async function t(name: string, fn: () => Promise<void>): Promise<void> {
-  const t0 = Date.now();
-  try {
-    await fn();
-    results.push({ name, ok: true, ms: Date.now() - t0 });
-  } catch (e) {
-    results.push({ name, ok: false, error: String((e as Error)?.stack ?? e), ms: Date.now() - t0 });
-  }
-}
-
-async function until<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, ms = 20_000): Promise<T> {
-  const end = Date.now() + ms;
-  let last: unknown;
-  while (Date.now() < end) {
-    try {
-      const v = await probe();
-      if (v !== undefined && v !== false) return v as T;
-    } catch (e) {
-      last = e;
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-}
-
-/** Answers prompts from a script, in order; each step checks what it was asked. */
-function scriptedUi(steps: Array<(kind: string, arg: unknown) => unknown>): Ui & { done(): void } {
-  const next = (kind: string, arg: unknown) => {
-    const step = steps.shift();
-    if (!step) throw new Error(`unexpected prompt ${kind}: ${JSON.stringify(arg).slice(0, 300)}`);
-    return step(kind, arg);
-  };
-  return {
-    pick: async (items, options) => next('pick', { items, options }) as never,
-    pickMany: async (items, options) => next('pickMany', { items, options }) as never,
-    secret: async (options) => next('secret', options) as never,
-    input: async (options) => next('input', options) as never,
-    confirm: async (options) => next('confirm', options) as never,
-    done: () => assert.equal(steps.length, 0, `${steps.length} scripted answers left`),
-  };
-}
 
 const pickLabel = (label: string | RegExp) => (kind: string, arg: unknown) => {
   assert.equal(kind, 'pick');
@@ -419,5 +374,5 @@ export async function run(): Promise<void> {
     }
     api.setUi(undefined);
   }
-  writeFileSync(process.env.SECRETSPEC_E2E_RESULTS!, JSON.stringify(results, null, 2));
+  writeResults();
 }
