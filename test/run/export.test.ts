@@ -5,26 +5,13 @@
 // store where it can answer. Values are compared by hash; stderr must never
 // hold one.
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import { oracle, oracleSkip } from '../support/oracle';
-import { PLUGINS, run, runEnv, sandbox, sha, type Ran } from './support';
+import { PLUGINS, project as projectIn, type Ran, run, runEnv, secret, sha } from './support';
 
-const dirs: string[] = [];
-after(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
-
-const secret = (label: string) => `${label}-${randomBytes(9).toString('hex')}`;
-
-function project(files: Record<string, string>): { dir: string; home: string } {
-  const box = sandbox('export');
-  dirs.push(box.dir);
-  for (const [name, text] of Object.entries(files)) writeFileSync(join(box.dir, name), text);
-  return box;
-}
+const project = (files: Record<string, string>) => projectIn('export', files);
 
 interface Exported {
   environment: Record<string, string>;

@@ -3,27 +3,13 @@
 // which prints hashes, never values), and the real SecretSpec 0.21.1
 // `secretspec run` on the same manifest and store where it can answer.
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import { oracle, oracleSkip } from '../support/oracle';
-import { alive, childCommand, commandLines, PLUGINS, processTree, run, runEnv, sandbox, sha, start, until, type Ran } from './support';
+import { alive, childCommand, commandLines, PLUGINS, processTree, project as projectIn, type Ran, run, runEnv, secret, sha, start, until } from './support';
 
-const dirs: string[] = [];
-after(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
-
-/** A distinctive value per test: no leak check may pass by accident. */
-const secret = (label: string) => `${label}-${randomBytes(9).toString('hex')}`;
-
-function project(files: Record<string, string>): { dir: string; home: string } {
-  const box = sandbox('runner');
-  dirs.push(box.dir);
-  for (const [name, text] of Object.entries(files)) writeFileSync(join(box.dir, name), text);
-  return box;
-}
+const project = (files: Record<string, string>) => projectIn('runner', files);
 
 function noValueIn(r: Ran, ...values: string[]): void {
   for (const v of values) {

@@ -2,8 +2,8 @@
 // process (the bundle `npm test` builds first), the reporting command it
 // runs (fixtures/child.cjs), and a scan of every process the runner started.
 import { spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from '../support/lspClient';
@@ -22,6 +22,23 @@ export function sandbox(prefix: string): { dir: string; home: string } {
   mkdirSync(home);
   return { dir, home };
 }
+
+const projects: string[] = [];
+// Removed when the test file's process ends, whatever its tests did.
+process.on('exit', () => {
+  for (const d of projects) rmSync(d, { recursive: true, force: true });
+});
+
+/** A sandbox holding `files` (name → text). */
+export function project(prefix: string, files: Record<string, string>): { dir: string; home: string } {
+  const box = sandbox(prefix);
+  projects.push(box.dir);
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(box.dir, name), text);
+  return box;
+}
+
+/** A distinctive value per test: no leak check may pass by accident. */
+export const secret = (label: string) => `${label}-${randomBytes(9).toString('hex')}`;
 
 /** The environment of a run: the oracle's private one, plus what the test adds. */
 export function runEnv(home: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
