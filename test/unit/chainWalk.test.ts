@@ -4,8 +4,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { routeFor } from '../../server/src/check/route';
+import { runCheck } from '../../server/src/check/run';
 import { walkChains, type Walked } from '../../server/src/check/walk';
-import { ProviderError, type KeyOutcome } from '../../server/src/providers/store';
+import { ProviderError, type KeyOutcome, type Store, type Stores } from '../../server/src/providers/store';
 import { analyze } from '../support/analyze';
 
 type Answer = 'value' | 'miss' | 'error' | 'not-installed';
@@ -80,4 +81,23 @@ test('a store only the CLI answers ends the walk: the CLI walks the whole chain'
   assert.equal(outcomes.A?.kind, 'delegated');
   assert.equal(outcomes.B?.kind, 'delegated');
   assert.ok(!asked.includes('A@b://x') && !asked.includes('B@c://x'));
+});
+
+test('the check hands a secret to the CLI with every composition built on it, through chains of compositions', async () => {
+  const depth = 3000;
+  const lines = ['X = { description = "x", providers = ["cli://store"] }', 'Y = { description = "y", providers = ["own://store"] }', 'ON_Y = { description = "c", composed = "${Y}" }'];
+  for (let i = 1; i <= depth; i++) lines.push(`C${i} = { description = "c", composed = "\${${i === 1 ? 'X' : `C${i - 1}`}}" }`);
+  const analysis = await analyze(`[project]\nname = "p"\nrevision = "1.0"\n\n[profiles.default]\n${lines.join('\n')}\n`, null);
+  const stores: Stores = {
+    open: async (uri) =>
+      ({
+        presence: async (_at: unknown, keys: readonly string[]) =>
+          Object.fromEntries(keys.map((k) => [k, uri.startsWith('cli:') ? { ok: false, error: new ProviderError('plugin_not_installed', 'no plugin') } : { ok: false, error: new ProviderError('timeout', 'slow') }])),
+      }) as unknown as Store,
+  };
+  const { results } = await runCheck({ manifest: analysis.load.merged!, profiles: analysis.validation.profiles!, stores, configFile: null, delegable: (uri) => uri.startsWith('cli:') });
+  const delegated = new Set(results[0]!.delegated);
+  assert.equal(delegated.size, depth + 1, 'X and every composition on it');
+  assert.ok(delegated.has('X') && delegated.has(`C${depth}`));
+  assert.ok(!delegated.has('Y') && !delegated.has('ON_Y'), 'a failure the CLI cannot help with stays ours');
 });

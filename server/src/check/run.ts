@@ -159,15 +159,23 @@ function delegatedNames(profile: EffectiveProfile, positions: ReadonlySet<number
   const names = new Set<string>();
   let index = -1;
   for (const name of profile.secrets.keys()) if (positions.has(++index)) names.add(name);
-  const pending = new Set(unresolved.map((u) => u.name).filter((n) => profile.secrets.get(n)?.fields.composed !== undefined));
-  // Until nothing changes: a composition may depend on another composition.
-  for (let grew = true; grew; ) {
-    grew = false;
-    for (const name of pending) {
-      if (!parseTemplate(profile.secrets.get(name)!.fields.composed!.value).refs.some((r) => names.has(r.name))) continue;
-      names.add(name);
-      pending.delete(name);
-      grew = true;
+  // Which unresolved compositions read each name, so delegation spreads along edges once each (a composition may build on another).
+  const readers = new Map<string, string[]>();
+  for (const u of unresolved) {
+    const composed = profile.secrets.get(u.name)?.fields.composed;
+    if (composed === undefined) continue;
+    for (const ref of parseTemplate(composed.value).refs) {
+      const list = readers.get(ref.name);
+      if (list) list.push(u.name);
+      else readers.set(ref.name, [u.name]);
+    }
+  }
+  const queue = [...names];
+  while (queue.length) {
+    for (const reader of readers.get(queue.pop()!) ?? []) {
+      if (names.has(reader)) continue;
+      names.add(reader);
+      queue.push(reader);
     }
   }
   return [...names].sort();
