@@ -240,3 +240,14 @@ test('item 5: what a hover or go-to finds from its own line is what the whole-do
     }
   }
 });
+
+test('children of a path read only that path\'s own children, not every node of the map', async () => {
+  let text = `${HEAD}[profiles.default]\n`;
+  for (let i = 0; i < 20_000; i++) text += `S${i} = { description = "s", required = false }\n`;
+  const map = (await analyze(text, null)).load.root.map;
+  map.all();
+  const { reads } = countReads(map);
+  for (let i = 0; i < 1000; i++) assert.equal(map.children(['profiles', 'default', `S${i}`]).length, 2);
+  assert.equal(map.children(['profiles', 'default']).length, 20_000);
+  assert.equal(reads(), 0, `1,001 children lists read ${reads()} nodes of the whole map`);
+});
