@@ -4,8 +4,7 @@
 // timeouts and a log collector, and process checks.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import * as os from 'node:os';
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { endpointEnvironment } from '../../server/src/endpoints/environment';
 import type { Address, ApplicationContext } from '../../server/src/endpoints/messages';
@@ -14,6 +13,7 @@ import { CircuitBreaker } from '../../server/src/plugins/breaker';
 import { Redactor } from '../../server/src/plugins/redact';
 import { ProviderError } from '../../server/src/providers/store';
 import { ROOT } from '../support/lspClient';
+import { temporaryDir } from '../support/temporary';
 
 export const FAULT_ENDPOINT = path.join(ROOT, 'test', 'fixtures', 'ipc-faults', 'endpoint.mjs');
 export const TEE = path.join(ROOT, 'test', 'fixtures', 'ipc-faults', 'tee.mjs');
@@ -36,16 +36,8 @@ export function endpointSkip(): string | false {
   return realEndpoint().bin ? false : realEndpoint().reason!;
 }
 
-const temporary: string[] = [];
-// Each test file is its own process: its folders go when it ends, whatever way it ends.
-process.on('exit', () => {
-  for (const dir of temporary) rmSync(dir, { recursive: true, force: true });
-});
-
 export function tempDir(): string {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'secretspec-endpoints-'));
-  temporary.push(dir);
-  return dir;
+  return temporaryDir('secretspec-endpoints');
 }
 
 export interface Harness {

@@ -1,8 +1,8 @@
 // Shared set-up for the plugin host tests: hosts wired to the fixture
 // plugins in test/fixtures/plugins, with short timeouts, a log collector and
 // a pid file that every fixture process appends to.
-import { mkdtempSync, readFileSync, existsSync, rmSync } from 'node:fs';
-import * as os from 'node:os';
+import { readFileSync, existsSync } from 'node:fs';
+import { temporaryDir } from '../support/temporary';
 import * as path from 'node:path';
 import assert from 'node:assert/strict';
 import { PluginHost, type PluginHostOptions } from '../../server/src/plugins/host';
@@ -15,16 +15,8 @@ export function fixture(name: string): string {
   return path.join(FIXTURES, `secretspec-provider-${name}`);
 }
 
-const made: string[] = [];
-// Removed when the test file's process ends, whatever its tests did.
-process.on('exit', () => {
-  for (const dir of made) rmSync(dir, { recursive: true, force: true });
-});
-
 export function tempDir(): string {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'secretspec-plugins-'));
-  made.push(dir);
-  return dir;
+  return temporaryDir('secretspec-plugins');
 }
 
 export interface Harness {

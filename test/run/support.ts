@@ -3,11 +3,12 @@
 // runs (fixtures/child.cjs), and a scan of every process the runner started.
 import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from '../support/lspClient';
 import { oracleEnv } from '../support/oracle';
+import { temporaryDir } from '../support/temporary';
 
 export const SERVER = join(ROOT, 'dist', 'server.js');
 export const CHILD = join(__dirname, 'fixtures', 'child.cjs');
@@ -23,16 +24,12 @@ export function sandbox(prefix: string): { dir: string; home: string } {
   return { dir, home };
 }
 
-const projects: string[] = [];
-// Removed when the test file's process ends, whatever its tests did.
-process.on('exit', () => {
-  for (const d of projects) rmSync(d, { recursive: true, force: true });
-});
-
-/** A sandbox holding `files` (name → text). */
+/** A sandbox holding `files` (name → text), removed when the test file's process ends. */
 export function project(prefix: string, files: Record<string, string>): { dir: string; home: string } {
-  const box = sandbox(prefix);
-  projects.push(box.dir);
+  const dir = temporaryDir(prefix);
+  const home = join(dir, 'home');
+  mkdirSync(home);
+  const box = { dir, home };
   for (const [name, text] of Object.entries(files)) writeFileSync(join(box.dir, name), text);
   return box;
 }
